@@ -1,0 +1,28 @@
+package dev.lathe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code lathe} command. */
+@Command(
+        name = "lathe",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Fine-tune, evaluate and serve open LLMs in pure Java.",
+        subcommands = {VersionCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Developer commands (handled by the ./lathe launcher):",
+                "  test      Run the whole test suite (mvn -q verify under JDK 25)."})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
