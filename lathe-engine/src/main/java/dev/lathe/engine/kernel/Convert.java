@@ -3,6 +3,12 @@ package dev.lathe.engine.kernel;
 import dev.lathe.engine.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Conversions between the storage types and F32, element loads/stores by type, and strided copies.
@@ -12,6 +18,11 @@ import java.lang.foreign.ValueLayout;
 public final class Convert {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort S16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    // As many int lanes as the float species has, and shorts of half the width feeding them.
+    private static final VectorSpecies<Integer> INT = Simd.F.withLanes(int.class);
+    private static final VectorSpecies<Short> HALF =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, Simd.F.vectorBitSize() / 2)));
 
     private Convert() {}
 
@@ -67,17 +78,39 @@ public final class Convert {
                         dst.setAtIndex(F32, i, f16ToF32(src.getAtIndex(S16, i)));
                     }
                 }
-                case BF16 -> {
-                    for (long i = 0; i < n; i++) {
-                        dst.setAtIndex(F32, i, bf16ToF32(src.getAtIndex(S16, i)));
-                    }
-                }
+                case BF16 -> bf16ToF32(src, dst, n);
                 default -> throw new AssertionError(from);
             }
             return;
         }
         for (long i = 0; i < n; i++) {
             store(dst, to, i, load(src, from, i));
+        }
+    }
+
+    /** Widens {@code n} BF16 values to F32: a shift of each bit pattern into the upper half. */
+    public static void bf16ToF32(MemorySegment src, MemorySegment dst, long n) {
+        if (!Simd.ENABLED) {
+            bf16ToF32Scalar(src, dst, n);
+            return;
+        }
+        int lanes = INT.length();
+        long i = 0;
+        for (long upper = n - n % lanes; i < upper; i += lanes) {
+            ((IntVector) ShortVector.fromMemorySegment(HALF, src, i * 2, NATIVE)
+                    .convertShape(VectorOperators.S2I, INT, 0))
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats()
+                    .intoMemorySegment(dst, i * 4, NATIVE);
+        }
+        for (; i < n; i++) {
+            dst.setAtIndex(F32, i, bf16ToF32(src.getAtIndex(S16, i)));
+        }
+    }
+
+    public static void bf16ToF32Scalar(MemorySegment src, MemorySegment dst, long n) {
+        for (long i = 0; i < n; i++) {
+            dst.setAtIndex(F32, i, bf16ToF32(src.getAtIndex(S16, i)));
         }
     }
 
