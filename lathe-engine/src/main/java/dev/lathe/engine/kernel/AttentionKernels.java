@@ -3,6 +3,7 @@ package dev.lathe.engine.kernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -93,16 +94,16 @@ public final class AttentionKernels {
                     out.setAtIndex(F32, outAt + i, 0f);
                 }
                 if (max == Float.NEGATIVE_INFINITY) { // nothing to attend to: zeros, not 0/0
-                    java.util.Arrays.fill(p, 0, limit, 0f);
+                    Arrays.fill(p, 0, limit, 0f);
                     limit = 0;
                 }
-                float sum = 0;
+                double sum = 0; // double: long rows of small terms stay accurate
                 for (int j = 0; j < limit; j++) {
                     float e = (float) Math.exp(p[j] - max); // masked keys: exp(-inf) = 0
                     p[j] = e;
                     sum += e;
                 }
-                float inv = limit > 0 ? 1f / sum : 0f;
+                float inv = limit > 0 ? (float) (1 / sum) : 0f;
                 for (int j = 0; j < limit; j++) {
                     float pj = p[j] * inv;
                     p[j] = pj;
