@@ -11,8 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Fused log-softmax + negative log-likelihood (with optional label smoothing) over the rows of
  * {@code (R, V)} logits, as {@code torch.nn.functional.cross_entropy} defines it per row:
  * {@code loss = (1 - eps) * (-log p[target]) + eps * mean_c(-log p[c])}; rows whose target is the
- * ignore index lose 0. The log-probabilities are never materialised: the forward keeps one
- * log-sum-exp per row, from which the backward rebuilds the softmax.
+ * ignore index lose 0. The log-probabilities are never materialised: the forward keeps two
+ * statistics per row (the maximum and the log-sum-exp relative to it), from which the backward
+ * rebuilds the softmax as {@code exp((x - max) - logZ)}; one absolute log-sum-exp in float would
+ * lose the small digits for large logits.
  *
  * <p>Stable for large logits: everything is computed relative to the row maximum, including the
  * smoothing term {@code V * log(sum exp(x - max)) - sum(x - max)}, which avoids the cancellation of
@@ -26,32 +28,33 @@ public final class CrossEntropyKernels {
     private CrossEntropyKernels() {}
 
     /**
-     * Writes each row's loss into {@code rowLoss} (R) and, when {@code lse} (R) is not null, the row's
-     * log-sum-exp for the backward. logits: (R, V); targets: R entries.
+     * Writes each row's loss into {@code rowLoss} (R) and, when {@code stats} (R, 2) is not null, the
+     * row's maximum and log-sum-exp relative to it, for the backward. logits: (R, V); targets: R entries.
      */
-    public static void forward(MemorySegment rowLoss, MemorySegment lse, MemorySegment logits, int[] targets,
+    public static void forward(MemorySegment rowLoss, MemorySegment stats, MemorySegment logits, int[] targets,
             int rows, int v, int ignoreIndex, float smoothing) {
         Parallel.forRange(rows, NormKernels.rowGrain(v), (start, end) -> {
             for (int r = start; r < end; r++) {
-                row(rowLoss, lse, logits, targets, r, v, ignoreIndex, smoothing, Simd.ENABLED);
+                row(rowLoss, stats, logits, targets, r, v, ignoreIndex, smoothing, Simd.ENABLED);
             }
         });
     }
 
-    public static void forwardScalar(MemorySegment rowLoss, MemorySegment lse, MemorySegment logits, int[] targets,
+    public static void forwardScalar(MemorySegment rowLoss, MemorySegment stats, MemorySegment logits, int[] targets,
             int rows, int v, int ignoreIndex, float smoothing) {
         for (int r = 0; r < rows; r++) {
-            row(rowLoss, lse, logits, targets, r, v, ignoreIndex, smoothing, false);
+            row(rowLoss, stats, logits, targets, r, v, ignoreIndex, smoothing, false);
         }
     }
 
-    private static void row(MemorySegment rowLoss, MemorySegment lse, MemorySegment logits, int[] targets, int r,
+    private static void row(MemorySegment rowLoss, MemorySegment stats, MemorySegment logits, int[] targets, int r,
             int v, int ignoreIndex, float smoothing, boolean simd) {
         int t = targets[r];
         if (t == ignoreIndex) {
             rowLoss.setAtIndex(F32, r, 0f);
-            if (lse != null) {
-                lse.setAtIndex(F32, r, 0f);
+            if (stats != null) {
+                stats.setAtIndex(F32, 2L * r, 0f);
+                stats.setAtIndex(F32, 2L * r + 1, 0f);
             }
             return;
         }
@@ -86,8 +89,9 @@ public final class CrossEntropyKernels {
             loss = (1.0 - smoothing) * nll + smoothing * smooth;
         }
         rowLoss.setAtIndex(F32, r, (float) loss);
-        if (lse != null) {
-            lse.setAtIndex(F32, r, (float) (max + logZ));
+        if (stats != null) {
+            stats.setAtIndex(F32, 2L * r, max);
+            stats.setAtIndex(F32, 2L * r + 1, (float) logZ);
         }
     }
 
@@ -99,25 +103,25 @@ public final class CrossEntropyKernels {
     /**
      * {@code dX[r] += dLoss[r] * (softmax(x[r]) - (1 - eps) * onehot(t[r]) - eps / V)} for rows whose
      * target is not ignored. dLoss: (R) per-row gradient (already divided by the count for a mean);
-     * lse: (R) from the forward.
+     * stats: (R, 2) from the forward.
      */
-    public static void backward(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment lse,
+    public static void backward(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment stats,
             int[] targets, int rows, int v, int ignoreIndex, float smoothing) {
         Parallel.forRange(rows, NormKernels.rowGrain(v), (start, end) -> {
             for (int r = start; r < end; r++) {
-                backwardRow(dX, dLoss, logits, lse, targets, r, v, ignoreIndex, smoothing, Simd.ENABLED);
+                backwardRow(dX, dLoss, logits, stats, targets, r, v, ignoreIndex, smoothing, Simd.ENABLED);
             }
         });
     }
 
-    public static void backwardScalar(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment lse,
+    public static void backwardScalar(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment stats,
             int[] targets, int rows, int v, int ignoreIndex, float smoothing) {
         for (int r = 0; r < rows; r++) {
-            backwardRow(dX, dLoss, logits, lse, targets, r, v, ignoreIndex, smoothing, false);
+            backwardRow(dX, dLoss, logits, stats, targets, r, v, ignoreIndex, smoothing, false);
         }
     }
 
-    private static void backwardRow(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment lse,
+    private static void backwardRow(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment stats,
             int[] targets, int r, int v, int ignoreIndex, float smoothing, boolean simd) {
         int t = targets[r];
         float s = dLoss.getAtIndex(F32, r);
@@ -125,7 +129,8 @@ public final class CrossEntropyKernels {
             return;
         }
         long base = (long) r * v;
-        float shift = lse.getAtIndex(F32, r);
+        float max = stats.getAtIndex(F32, 2L * r);
+        float logZ = stats.getAtIndex(F32, 2L * r + 1);
         float uniform = smoothing / v;
         int i = 0;
         if (simd) {
@@ -133,14 +138,14 @@ public final class CrossEntropyKernels {
             int upper = S.loopBound(v);
             for (; i < upper; i += S.length()) {
                 long at = bb + i * 4L;
-                FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(shift).lanewise(VectorOperators.EXP)
+                FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max).sub(logZ).lanewise(VectorOperators.EXP)
                         .sub(uniform).mul(s)
                         .add(FloatVector.fromMemorySegment(S, dX, at, NATIVE))
                         .intoMemorySegment(dX, at, NATIVE);
             }
         }
         for (; i < v; i++) {
-            float p = (float) Math.exp(logits.getAtIndex(F32, base + i) - shift);
+            float p = (float) Math.exp(logits.getAtIndex(F32, base + i) - max - logZ);
             dX.setAtIndex(F32, base + i, dX.getAtIndex(F32, base + i) + (p - uniform) * s);
         }
         long at = base + t;

@@ -39,7 +39,7 @@ public final class SoftmaxKernels {
         }
     }
 
-    /** {@code y[r] = x[r] - max - log(sum(exp(x[r] - max)))}; x, y: (R, N). */
+    /** {@code y[r] = (x[r] - max) - log(sum(exp(x[r] - max)))}; x, y: (R, N). */
     public static void logSoftmaxForward(MemorySegment y, MemorySegment x, int rows, int n) {
         Parallel.forRange(rows, NormKernels.rowGrain(n), (start, end) -> {
             for (int r = start; r < end; r++) {
@@ -109,13 +109,14 @@ public final class SoftmaxKernels {
             sum += e;
         }
         if (log) {
-            float shift = max + (float) Math.log(sum);
+            // (x - max) - log(sum), not x - (max + log(sum)): for huge max the latter rounds log(sum) away.
+            float logSum = (float) Math.log(sum);
             for (i = 0; i < upper; i += S.length()) {
-                FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE).sub(shift)
+                FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE).sub(max).sub(logSum)
                         .intoMemorySegment(y, bb + i * 4L, NATIVE);
             }
             for (; i < n; i++) {
-                y.setAtIndex(F32, base + i, x.getAtIndex(F32, base + i) - shift);
+                y.setAtIndex(F32, base + i, x.getAtIndex(F32, base + i) - max - logSum);
             }
         } else {
             float inv = 1f / sum;
@@ -140,9 +141,9 @@ public final class SoftmaxKernels {
             sum += e;
         }
         if (log) {
-            float shift = max + (float) Math.log(sum);
+            float logSum = (float) Math.log(sum);
             for (int i = 0; i < n; i++) {
-                y.setAtIndex(F32, base + i, x.getAtIndex(F32, base + i) - shift);
+                y.setAtIndex(F32, base + i, x.getAtIndex(F32, base + i) - max - logSum);
             }
         } else {
             float inv = 1f / sum;

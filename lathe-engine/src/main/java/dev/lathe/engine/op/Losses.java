@@ -83,8 +83,8 @@ public final class Losses {
         Tensor xc = Views.contiguous(logits); // (R, V)
         Tensor rowLoss = Tensor.zeros(rows);  // (R)
         boolean grad = Autograd.needsGrad(xc);
-        Tensor lse = grad ? Tensor.zeros(rows) : null; // (R)
-        CrossEntropyKernels.forward(rowLoss.data(), grad ? lse.data() : null, xc.data(), t, rows, v, ignoreIndex,
+        Tensor stats = grad ? Tensor.zeros(rows, 2) : null; // (R, 2): row max, log-sum-exp relative to it
+        CrossEntropyKernels.forward(rowLoss.data(), grad ? stats.data() : null, xc.data(), t, rows, v, ignoreIndex,
                 labelSmoothing);
 
         Tensor out;
@@ -112,7 +112,7 @@ public final class Losses {
                     dl.setAtIndex(F32, i, scale);
                 }
             }
-            CrossEntropyKernels.backward(xc.gradBuffer().data(), dl, xc.data(), lse.data(), t, rows, v, ignoreIndex,
+            CrossEntropyKernels.backward(xc.gradBuffer().data(), dl, xc.data(), stats.data(), t, rows, v, ignoreIndex,
                     labelSmoothing);
         }, xc);
     }
