@@ -480,24 +480,11 @@ public final class NormKernels {
         if (rows == 0) {
             return;
         }
-        long work = (long) rows * n;
-        int blocks = work < PARALLEL_ELEMENTS ? 1 : Math.min(MAX_BLOCKS, rows);
-        if (params == 0 || blocks == 1) {
-            MemorySegment direct = params == 0 ? null : p0 != null ? p0 : p1;
-            if (params == 2) { // both: use one partial so the body's slicing convention holds
-                MemorySegment partial = MemorySegment.ofArray(new float[2 * n]);
-                body.run(partial, 0, rows);
-                Elementwise.addInto(p0, partial, n);
-                Elementwise.addInto(p1, partial.asSlice(n * 4L), n);
-                return;
-            }
-            if (params == 0) {
-                Parallel.forRange(rows, rowGrain(n), (s, e) -> body.run(null, s, e));
-            } else {
-                body.run(direct, 0, rows);
-            }
+        if (params == 0) {
+            Parallel.forRange(rows, rowGrain(n), (s, e) -> body.run(null, s, e));
             return;
         }
+        int blocks = (long) rows * n < PARALLEL_ELEMENTS ? 1 : Math.min(MAX_BLOCKS, rows);
         int width = params * n;
         MemorySegment partials = MemorySegment.ofArray(new float[blocks * width]);
         Parallel.forRange(blocks, 1, (bs, be) -> {

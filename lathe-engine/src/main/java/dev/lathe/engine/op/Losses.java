@@ -2,6 +2,7 @@ package dev.lathe.engine.op;
 
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.kernel.CrossEntropyKernels;
+import dev.lathe.engine.tensor.Shapes;
 import dev.lathe.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -90,7 +91,7 @@ public final class Losses {
         Tensor out;
         if (reduction == Reduction.NONE) {
             int[] lead = Arrays.copyOf(xc.shape(), xc.rank() - 1);
-            out = Views.reshape(rowLoss, lead).detach();
+            out = rowLoss.view(lead, Shapes.contiguousStrides(lead), 0);
         } else {
             double total = 0; // sequential double sum: deterministic and accurate
             MemorySegment rl = rowLoss.data();
