@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * Element-wise activations with hand-written backward: SiLU, GELU (exact, via an erf accurate to
- * 2e-7, and PyTorch's tanh approximation) and SwiGLU, the gated unit of Llama-style MLPs
+ * 1.5e-7, and PyTorch's tanh approximation) and SwiGLU, the gated unit of Llama-style MLPs
  * ({@code silu(gate) * up}). Backward recomputes from the saved inputs, so nothing extra is stored.
  */
 public final class Activations {

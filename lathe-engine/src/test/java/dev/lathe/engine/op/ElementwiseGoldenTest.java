@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -20,6 +21,13 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ElementwiseGoldenTest {
     private static final double RTOL = 1e-5;
+    private static final double[] WORST = new double[2]; // forward, gradients (relative, as Golden measures)
+
+    @AfterAll
+    static void reportWorstDifferences() {
+        System.out.printf("elementwise golden: max relative difference forward %.3g, gradients %.3g%n",
+                WORST[0], WORST[1]);
+    }
 
     @TestFactory
     Stream<DynamicTest> everyGoldenCaseMatchesPyTorchForwardAndBackward() {
@@ -83,9 +91,19 @@ class ElementwiseGoldenTest {
         Tensor[] inputs = names.stream().map(n -> c.tensor(n).requiresGrad(true)).toArray(Tensor[]::new);
         Tensor out = f.apply(inputs);
         Golden.assertClose(c.name() + " forward", out, c.tensor("out"), RTOL);
+        track(0, out, c.tensor("out"));
         Autograd.backward(out, c.tensor("R"));
         for (int i = 0; i < inputs.length; i++) {
             Golden.assertClose(c.name() + " d" + names.get(i), inputs[i].grad(), c.tensor("d" + names.get(i)), RTOL);
+            track(1, inputs[i].grad(), c.tensor("d" + names.get(i)));
+        }
+    }
+
+    private static synchronized void track(int slot, Tensor actual, Tensor expected) {
+        float[] a = actual.toFloatArray();
+        float[] e = expected.toFloatArray();
+        for (int i = 0; i < a.length; i++) {
+            WORST[slot] = Math.max(WORST[slot], Math.abs((double) a[i] - e[i]) / Math.max(1.0, Math.abs(e[i])));
         }
     }
 
