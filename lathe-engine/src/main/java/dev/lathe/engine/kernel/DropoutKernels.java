@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Inverted dropout over {@code n} contiguous F32 elements with a counter-based mask: element i is
- * kept iff a 24-bit uniform drawn from {@code hash(seed, i)} is at least {@code p}. The mask is thus
+ * kept iff a 24-bit uniform drawn from {@code hash(key(seed), i)} is at least {@code p}. The mask is thus
  * a pure function of (seed, i): the same on every thread split and in every run, and backward
  * regenerates it instead of storing it. Kept elements are scaled by {@code 1/(1-p)} so the
  * expectation is unchanged. Scalar only (the hash dominates; there is no SIMD twin to keep honest).
@@ -18,10 +18,25 @@ public final class DropoutKernels {
 
     /** Whether element {@code i} survives dropout with probability {@code p} of dropping. */
     public static boolean keep(long seed, long i, float p) {
-        long z = seed + (i + 1) * 0x9E3779B97F4A7C15L; // SplitMix64 finaliser over a Weyl sequence
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
+        return keepKeyed(key(seed), i, p);
+    }
+
+    /**
+     * The per-call key: the seed scrambled once. Without it the mask would be SplittableRandom's own
+     * stream (a Weyl sequence through a SplitMix finaliser), so dropout seeded like the data's
+     * generator would drop exactly the elements where that generator drew small values.
+     */
+    static long key(long seed) {
+        long z = (seed ^ 0x6A09E667F3BCC909L) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 32)) * 0xD6E8FEB86659FD93L;
+        return z ^ (z >>> 32);
+    }
+
+    private static boolean keepKeyed(long key, long i, float p) {
+        long z = key + (i + 1) * 0x9E3779B97F4A7C15L; // Weyl sequence through the MurmurHash3 finaliser
+        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        z ^= z >>> 33;
         float u = (z >>> 40) * 0x1.0p-24f; // [0, 1) in steps of 2^-24, exact in float
         return u >= p;
     }
@@ -34,9 +49,10 @@ public final class DropoutKernels {
     /** {@code out[i] = keep(i) ? x[i] / (1-p) : 0}. */
     public static void forward(MemorySegment out, MemorySegment x, long n, float p, long seed) {
         float s = scale(p);
+        long key = key(seed);
         Parallel.forRange(checkedSize(n), GRAIN, (start, end) -> {
             for (int i = start; i < end; i++) {
-                out.setAtIndex(F32, i, keep(seed, i, p) ? x.getAtIndex(F32, i) * s : 0f);
+                out.setAtIndex(F32, i, keepKeyed(key, i, p) ? x.getAtIndex(F32, i) * s : 0f);
             }
         });
     }
@@ -44,9 +60,10 @@ public final class DropoutKernels {
     /** {@code dX[i] += keep(i) ? dOut[i] / (1-p) : 0}, the mask regenerated from the seed. */
     public static void backward(MemorySegment dX, MemorySegment dOut, long n, float p, long seed) {
         float s = scale(p);
+        long key = key(seed);
         Parallel.forRange(checkedSize(n), GRAIN, (start, end) -> {
             for (int i = start; i < end; i++) {
-                if (keep(seed, i, p)) {
+                if (keepKeyed(key, i, p)) {
                     dX.setAtIndex(F32, i, dX.getAtIndex(F32, i) + dOut.getAtIndex(F32, i) * s);
                 }
             }
