@@ -48,8 +48,7 @@ public final class ArithmeticKernels {
         BroadcastLayout l = BroadcastLayout.of(shape, contiguous(shape), aStrides, bStrides);
         long aStep = l.step(1);
         long bStep = l.step(2);
-        int len = l.inner;
-        l.forEachRun(true, at -> {
+        l.forEachRun(true, true, (at, len) -> {
             if (simd) {
                 binaryRun(op, out, at[0], a, at[1], aStep, b, at[2], bStep, len);
             } else {
@@ -124,9 +123,8 @@ public final class ArithmeticKernels {
         BroadcastLayout l = BroadcastLayout.of(shape, c, aStrides, bStrides);
         long aStep = l.step(1);
         long bStep = l.step(2);
-        int len = l.inner;
         int kind = op * 2 + side;
-        l.forEachRun(true, at -> {
+        l.forEachRun(true, true, (at, len) -> {
             if (simd) {
                 gradRun(kind, acc, dOut, at[0], a, at[1], aStep, b, at[2], bStep, len);
             } else {
@@ -202,8 +200,7 @@ public final class ArithmeticKernels {
             boolean simd) {
         BroadcastLayout l = BroadcastLayout.of(shape, accStrides, contiguous(shape));
         long accStep = l.step(0);
-        int len = l.inner;
-        l.forEachRun(l.outerDistinct(0), at -> {
+        BroadcastLayout.RunBody body = (at, len) -> {
             if (accStep == 0) {
                 float s = simd ? sumRun(src, at[1], len) : sumRunScalar(src, at[1], len);
                 acc.setAtIndex(F32, at[0], acc.getAtIndex(F32, at[0]) + alpha * s);
@@ -212,7 +209,14 @@ public final class ArithmeticKernels {
             } else {
                 axpyRunScalar(acc, at[0], alpha, src, at[1], len);
             }
-        });
+        };
+        if (l.outerDistinct(0)) {
+            l.forEachRun(true, accStep != 0, body); // a summed run must stay whole on one thread
+        } else if (accStep == 1 && l.inner >= 128) {
+            l.forEachColumnBlock(body); // e.g. a bias gradient: rows collapse onto the same columns
+        } else {
+            l.forEachRun(false, false, body);
+        }
     }
 
     /**
@@ -232,8 +236,7 @@ public final class ArithmeticKernels {
             boolean simd) {
         BroadcastLayout l = BroadcastLayout.of(shape, contiguous(shape), srcStrides);
         long srcStep = l.step(1);
-        int len = l.inner;
-        l.forEachRun(true, at -> {
+        l.forEachRun(true, true, (at, len) -> {
             if (srcStep == 0) {
                 float v = alpha * src.getAtIndex(F32, at[1]);
                 if (simd) {

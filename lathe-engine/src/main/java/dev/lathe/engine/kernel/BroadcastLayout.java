@@ -95,30 +95,43 @@ final class BroadcastLayout {
         return true;
     }
 
-    /** One run: the element offsets of each operand at its start. */
+    /** One run (or piece of one): each operand's element offset at its start, and its length. */
     @FunctionalInterface
     interface RunBody {
-        void run(long[] at);
+        void run(long[] at, int len);
     }
 
+    /** Elements per piece when long runs are split across threads (a multiple of any vector length). */
+    private static final int PIECE = 1 << 14;
+
     /**
-     * Calls {@code body} for every run, in parallel chunks of runs when {@code parallel}; the array
-     * passed holds each operand's start offset and is reused between calls of one chunk.
+     * Calls {@code body} for every run, in parallel chunks of runs when {@code parallel}; with
+     * {@code splitRuns}, runs longer than two pieces are cut into pieces that may go to different
+     * threads (so one long same-shape run still uses every core). Only split when no two pieces of a
+     * run write the same element. The offsets array is reused between calls of one chunk.
      */
-    void forEachRun(boolean parallel, RunBody body) {
+    void forEachRun(boolean parallel, boolean splitRuns, RunBody body) {
         if (rows == 0) {
             return;
         }
-        if (rows > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("too many rows for one kernel call: " + rows);
+        int pieces = splitRuns && inner > 2 * PIECE ? (inner + PIECE - 1) / PIECE : 1;
+        int pieceLen = pieces == 1 ? inner : PIECE;
+        long items = rows * pieces;
+        if (items > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("too many runs for one kernel call: " + items);
         }
-        int grain = Math.max(1, (1 << 14) / Math.max(1, inner)); // ~16K elements per task
+        int k = strides.length;
+        long[] steps = new long[k];
+        for (int o = 0; o < k; o++) {
+            steps[o] = step(o);
+        }
+        int grain = Math.max(1, PIECE / Math.max(1, pieceLen)); // ~16K elements per task
         Parallel.RangeBody chunk = (start, end) -> {
             int outer = shape.length - 1;
-            int k = strides.length;
             int[] idx = new int[outer];
             long[] at = new long[k];
-            long rest = start;
+            long rest = start / pieces;
+            int piece = start % pieces;
             for (int d = outer - 1; d >= 0; d--) {
                 idx[d] = (int) (rest % shape[d]);
                 rest /= shape[d];
@@ -127,9 +140,16 @@ final class BroadcastLayout {
                 }
             }
             long[] view = new long[k];
-            for (int row = start; row < end; row++) {
-                System.arraycopy(at, 0, view, 0, k);
-                body.run(view);
+            for (int item = start; item < end; item++) {
+                long from = (long) piece * pieceLen;
+                for (int o = 0; o < k; o++) {
+                    view[o] = at[o] + from * steps[o];
+                }
+                body.run(view, (int) Math.min(pieceLen, inner - from));
+                if (++piece < pieces) {
+                    continue;
+                }
+                piece = 0;
                 for (int d = outer - 1; d >= 0; d--) {
                     idx[d]++;
                     for (int o = 0; o < k; o++) {
@@ -146,9 +166,35 @@ final class BroadcastLayout {
             }
         };
         if (parallel) {
-            Parallel.forRange((int) rows, grain, chunk);
+            Parallel.forRange((int) items, grain, chunk);
         } else {
-            chunk.run(0, (int) rows);
+            chunk.run(0, (int) items);
         }
+    }
+
+    /**
+     * Splits the run dimension into column blocks, one per thread, each walking every run over its
+     * columns in order: the race-free parallel form of a reduction whose outer dimensions collapse
+     * onto the same elements (a bias gradient summed over rows). Needs every run step to be 1.
+     */
+    void forEachColumnBlock(RunBody body) {
+        if (rows == 0) {
+            return;
+        }
+        int threads = Parallel.threads();
+        int block = Math.max(64, ((inner + threads - 1) / threads + 15) / 16 * 16);
+        int blocks = (inner + block - 1) / block;
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int from = b * block;
+                int len = Math.min(block, inner - from);
+                forEachRun(false, false, (at, ignored) -> {
+                    for (int o = 0; o < at.length; o++) {
+                        at[o] += from; // step 1 in every operand
+                    }
+                    body.run(at, len);
+                });
+            }
+        });
     }
 }

@@ -136,6 +136,32 @@ class ArithmeticKernelsTest {
         }
     }
 
+    @Test
+    void longRunsSplitIntoPiecesAcrossThreadsMatchTheScalarTwin() {
+        int n = 100_003; // > 2 pieces of 16K: one same-shape run is cut across threads
+        for (Layout l : new Layout[] {layouts(n)[0], layouts(n)[4]}) {
+            Tensor a = Tensor.randn(5, l.aShape());
+            Tensor b = Tensor.randn(6, l.bShape());
+            long[] as = ArithmeticKernels.broadcastStrides(l.aShape(), l.shape());
+            long[] bs = ArithmeticKernels.broadcastStrides(l.bShape(), l.shape());
+            Tensor simd = Tensor.full(2f, l.shape());
+            Tensor scalar = Tensor.full(2f, l.shape());
+            ArithmeticKernels.binaryBackward(ArithmeticKernels.DIV, 1, simd.data(), a.data(), a.data(), as, b.data(),
+                    bs, l.shape());
+            ArithmeticKernels.binaryBackwardScalar(ArithmeticKernels.DIV, 1, scalar.data(), a.data(), a.data(), as,
+                    b.data(), bs, l.shape());
+            assertThat(simd.toFloatArray()).as(l.name()).containsExactly(scalar.toFloatArray());
+            int[] kept = l.shape().clone();
+            kept[kept.length - 1] = 1; // sum over the last axis: each long run summed whole
+            Tensor rowSums = Tensor.zeros(kept);
+            Tensor rowSumsScalar = Tensor.zeros(kept);
+            long[] rs = ArithmeticKernels.broadcastStrides(kept, l.shape());
+            ArithmeticKernels.reduceInto(rowSums.data(), rs, simd.data(), l.shape(), 1f);
+            ArithmeticKernels.reduceIntoScalar(rowSumsScalar.data(), rs, simd.data(), l.shape(), 1f);
+            assertClose(rowSums.toFloatArray(), rowSumsScalar.toFloatArray(), 1e-5, l.name() + " row sums");
+        }
+    }
+
     private static float last(Tensor t) {
         return t.data().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, t.numel() - 1);
     }
