@@ -40,6 +40,8 @@ public final class Activations {
             throw new IllegalArgumentException("swiglu needs gate and up of the same shape, got gate "
                     + Arrays.toString(gate.shape()) + " and up " + Arrays.toString(up.shape()));
         }
+        OpChecks.requireF32("swiglu", "gate", gate);
+        OpChecks.requireF32("swiglu", "up", up);
         Tensor gc = Views.contiguous(gate);
         Tensor uc = Views.contiguous(up);
         Tensor out = Tensor.zeros(gc.shape());
@@ -52,6 +54,7 @@ public final class Activations {
     }
 
     private static Tensor unary(Kind kind, String name, Tensor x) {
+        OpChecks.requireF32(name, "x", x);
         Tensor xc = Views.contiguous(x);
         Tensor out = Tensor.zeros(xc.shape());
         long n = out.numel();

@@ -37,6 +37,7 @@ public final class Arithmetic {
 
     /** {@code alpha * x}. */
     public static Tensor scale(Tensor x, float alpha) {
+        OpChecks.requireF32("scale", "x", x);
         Tensor xc = Views.contiguous(x);
         Tensor out = Tensor.zeros(xc.shape());
         Elementwise.scale(out.data(), xc.data(), alpha, xc.numel());
@@ -46,6 +47,7 @@ public final class Arithmetic {
 
     /** {@code x + c} for a constant c. */
     public static Tensor addScalar(Tensor x, float c) {
+        OpChecks.requireF32("addScalar", "x", x);
         Tensor xc = Views.contiguous(x);
         int[] shape = xc.shape();
         Tensor out = Tensor.zeros(shape);
@@ -57,6 +59,8 @@ public final class Arithmetic {
     }
 
     private static Tensor binary(int op, String name, Tensor a, Tensor b) {
+        OpChecks.requireF32(name, "a", a);
+        OpChecks.requireF32(name, "b", b);
         Tensor ac = Views.contiguous(a);
         Tensor bc = Views.contiguous(b);
         int[] shape = Shapes.broadcast(ac.shape(), bc.shape()); // throws naming both shapes

@@ -23,6 +23,7 @@ public final class Dropout {
         if (!training || p == 0f) {
             return x;
         }
+        OpChecks.requireF32("dropout", "x", x);
         Tensor xc = Views.contiguous(x);
         Tensor out = Tensor.zeros(xc.shape());
         long n = out.numel();

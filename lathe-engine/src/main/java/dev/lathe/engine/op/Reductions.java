@@ -2,6 +2,7 @@ package dev.lathe.engine.op;
 
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.kernel.ArithmeticKernels;
+import dev.lathe.engine.kernel.Convert;
 import dev.lathe.engine.tensor.Shapes;
 import dev.lathe.engine.tensor.Tensor;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ public final class Reductions {
     }
 
     private static Tensor reduce(Tensor x, int[] axes, boolean keepDim, boolean mean, String name) {
+        OpChecks.requireF32(name, "x", x);
         int rank = x.rank();
         if (axes.length == 0 && rank > 0) {
             throw new IllegalArgumentException(name + " needs at least one axis, got none; use " + name
@@ -83,7 +85,7 @@ public final class Reductions {
         if (count > 0) {
             ArithmeticKernels.reduceInto(out.data(), outStrides, xc.data(), shape, alpha);
         } else if (mean) {
-            dev.lathe.engine.kernel.Convert.fill(out.data(), out.numel(), Float.NaN);
+            Convert.fill(out.data(), out.numel(), Float.NaN);
         }
         return Autograd.record(out, name,
                 dOut -> ArithmeticKernels.expandInto(xc.gradBuffer().data(), dOut.data(), outStrides, shape, alpha),

@@ -94,6 +94,16 @@ class ArithmeticTest {
     }
 
     @Test
+    void storageTypeInputsAreRejectedNamingTheOpAndArgument() {
+        Tensor bf16 = Tensor.zeros(2, 3).to(dev.lathe.engine.tensor.DType.BF16);
+        assertThatThrownBy(() -> Arithmetic.mul(Tensor.zeros(2, 3), bf16))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mul: b [2, 3] is BF16, expected F32");
+        assertThatThrownBy(() -> Activations.gelu(bf16)).hasMessageContaining("gelu: x");
+        assertThatThrownBy(() -> Reductions.sum(bf16)).hasMessageContaining("sum: x");
+    }
+
+    @Test
     void aTensorUsedOnBothSidesGetsBothContributions() {
         Tensor x = Tensor.of(new float[] {1, -2, 3}, 3).requiresGrad(true);
         Autograd.backward(Reductions.sum(Arithmetic.mul(x, x)));
