@@ -43,7 +43,7 @@ class ArithmeticKernelsTest {
                     ArithmeticKernels.binaryForward(op, simd.data(), a.data(), as, b.data(), bs, l.shape());
                     ArithmeticKernels.binaryForwardScalar(op, scalar.data(), a.data(), as, b.data(), bs, l.shape());
                     assertThat(simd.toFloatArray()).as("%s op %d n %d", l.name(), op, n)
-                            .containsExactly(scalar.toFloatArray());
+                            .isEqualTo(scalar.toFloatArray());
                     // The last output element reads the last element of each operand, in every layout.
                     assertThat(last(simd)).isEqualTo(expectLast(op, a, b));
                 }
@@ -69,7 +69,7 @@ class ArithmeticKernelsTest {
                         ArithmeticKernels.binaryBackwardScalar(op, side, scalar.data(), d.data(), a.data(), as,
                                 b.data(), bs, l.shape());
                         assertThat(simd.toFloatArray()).as("%s op %d side %d n %d", l.name(), op, side, n)
-                                .containsExactly(scalar.toFloatArray());
+                                .isEqualTo(scalar.toFloatArray());
                     }
                 }
             }
@@ -111,7 +111,7 @@ class ArithmeticKernelsTest {
                 Tensor scalar = Tensor.full(1f, l.shape());
                 ArithmeticKernels.expandInto(simd.data(), src.data(), bs, l.shape(), -2f);
                 ArithmeticKernels.expandIntoScalar(scalar.data(), src.data(), bs, l.shape(), -2f);
-                assertThat(simd.toFloatArray()).as(l.name() + " n " + n).containsExactly(scalar.toFloatArray());
+                assertThat(simd.toFloatArray()).as(l.name() + " n " + n).isEqualTo(scalar.toFloatArray());
             }
         }
     }
@@ -127,7 +127,7 @@ class ArithmeticKernelsTest {
         Tensor scalar = Tensor.zeros(shape);
         ArithmeticKernels.binaryForward(ArithmeticKernels.MUL, simd.data(), a.data(), as, b.data(), bs, shape);
         ArithmeticKernels.binaryForwardScalar(ArithmeticKernels.MUL, scalar.data(), a.data(), as, b.data(), bs, shape);
-        assertThat(simd.toFloatArray()).containsExactly(scalar.toFloatArray());
+        assertThat(simd.toFloatArray()).isEqualTo(scalar.toFloatArray());
         float[] av = a.toFloatArray();
         float[] bv = b.toFloatArray();
         float[] out = simd.toFloatArray();
@@ -150,7 +150,7 @@ class ArithmeticKernelsTest {
                     bs, l.shape());
             ArithmeticKernels.binaryBackwardScalar(ArithmeticKernels.DIV, 1, scalar.data(), a.data(), a.data(), as,
                     b.data(), bs, l.shape());
-            assertThat(simd.toFloatArray()).as(l.name()).containsExactly(scalar.toFloatArray());
+            assertThat(simd.toFloatArray()).as(l.name()).isEqualTo(scalar.toFloatArray());
             int[] kept = l.shape().clone();
             kept[kept.length - 1] = 1; // sum over the last axis: each long run summed whole
             Tensor rowSums = Tensor.zeros(kept);
