@@ -127,6 +127,8 @@ final class BenchEngineCommand implements Callable<Integer> {
         }
         int runCount = quick ? Math.min(runs, 2) : Math.max(1, runs);
         int warmup = quick ? 1 : 2;
+        // The JIT compiles the kernels during the first calls: warm up for a while, not just a few calls.
+        long warmupNanos = quick ? 0 : 1_500_000_000L;
         int mt = Math.max(1, Math.min(threads != null ? threads : Parallel.threads(), Parallel.threads()));
         TorchFigures tf = null;
         Path torchFile = torch != null ? torch : Files.exists(DEFAULT_TORCH) ? DEFAULT_TORCH : null;
@@ -152,16 +154,16 @@ final class BenchEngineCommand implements Callable<Integer> {
                 MemorySegment a = filled(arena, (long) s.m() * s.k(), random);
                 MemorySegment b = filled(arena, (long) s.k() * s.n(), random);
                 MemorySegment c = arena.allocate((long) s.m() * s.n() * 4, 64);
-                double flops = 2.0 * s.work();
+                double flops = 2.0 * s.work() / 1e9; // GFLOP
                 String naive = "-";
                 if (s.work() <= NAIVE_MAX_WORK) {
                     naive = fmt(flops / measure(() -> Gemm.gemmScalar(false, false, s.m(), s.n(), s.k(), 1f, a, 0,
-                            s.k(), b, 0, s.n(), 0f, c, 0, s.n()), Math.min(runCount, 3), 1));
+                            s.k(), b, 0, s.n(), 0f, c, 0, s.n()), Math.min(runCount, 3), 1, warmupNanos));
                 }
                 double one = flops / measure(() -> Gemm.gemm(1, false, false, s.m(), s.n(), s.k(), 1f, a, 0, s.k(), b,
-                        DType.F32, 0, s.n(), 0f, c, 0, s.n()), runCount, warmup);
+                        DType.F32, 0, s.n(), 0f, c, 0, s.n()), runCount, warmup, warmupNanos);
                 double many = flops / measure(() -> Gemm.gemm(mt, false, false, s.m(), s.n(), s.k(), 1f, a, 0, s.k(),
-                        b, DType.F32, 0, s.n(), 0f, c, 0, s.n()), runCount, warmup);
+                        b, DType.F32, 0, s.n(), 0f, c, 0, s.n()), runCount, warmup, warmupNanos);
                 Double t1 = tf == null ? null : tf.get(s, 1);
                 Double tn = tf == null ? null : tf.get(s, mt);
                 out.printf("%-14s %8s %9s %9s %6s %9s %9s %6s%n", s.label(), naive, fmt(one), t1 == null ? "-" : fmt(t1),
@@ -172,11 +174,14 @@ final class BenchEngineCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Median seconds of {@code runs} timed calls after {@code warmup} untimed ones (each phase capped in time). */
-    static double measure(Runnable op, int runs, int warmup) {
+    /**
+     * Median seconds of {@code runs} timed calls, after at least {@code warmup} untimed calls and at
+     * least {@code warmupNanos} of them (the timed phase stops early after 20 s, with one run at least).
+     */
+    static double measure(Runnable op, int runs, int warmup, long warmupNanos) {
         long budget = 20_000_000_000L;
         long start = System.nanoTime();
-        for (int i = 0; i < warmup && (i == 0 || System.nanoTime() - start < budget / 4); i++) {
+        for (int i = 0; i < warmup || System.nanoTime() - start < warmupNanos; i++) {
             op.run();
         }
         double[] times = new double[runs];
