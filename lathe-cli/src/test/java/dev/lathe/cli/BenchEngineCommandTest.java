@@ -41,7 +41,8 @@ class BenchEngineCommandTest {
                  "torch": "1.13.0", "blas": "generic",
                  "results": [{"m": 64, "k": 64, "n": 64, "threads": 1, "gflops": 1.5, "runs": 3, "median_s": 0.1}]}
                 """);
-        String out = run("bench", "engine", "--sizes", "64", "--runs", "1", "--threads", "1", "--torch", json.toString());
+        String out = run("bench", "engine", "--quick", "--sizes", "64", "--runs", "1", "--threads", "1", "--torch",
+                json.toString());
         assertThat(out).contains("torch 1.13.0 (BLAS: generic) on Test CPU \"X\", 2 cores, recorded 2026-01-02");
         assertThat(out).containsPattern("(?m)^64x64x64 .* 1\\.50 +[0-9]+%");
     }
