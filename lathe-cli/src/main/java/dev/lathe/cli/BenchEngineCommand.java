@@ -72,7 +72,8 @@ final class BenchEngineCommand implements Callable<Integer> {
                     return new Shape(s, s, s);
                 }
                 if (parts.length == 3) {
-                    return new Shape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+                    return new Shape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
+                            Integer.parseInt(parts[2]));
                 }
             } catch (NumberFormatException e) {
                 // reported below
@@ -166,8 +167,8 @@ final class BenchEngineCommand implements Callable<Integer> {
                         b, DType.F32, 0, s.n(), 0f, c, 0, s.n()), runCount, warmup, warmupNanos);
                 Double t1 = tf == null ? null : tf.get(s, 1);
                 Double tn = tf == null ? null : tf.get(s, mt);
-                out.printf("%-14s %8s %9s %9s %6s %9s %9s %6s%n", s.label(), naive, fmt(one), t1 == null ? "-" : fmt(t1),
-                        pct(one, t1), fmt(many), tn == null ? "-" : fmt(tn), pct(many, tn));
+                out.printf("%-14s %8s %9s %9s %6s %9s %9s %6s%n", s.label(), naive, fmt(one),
+                        t1 == null ? "-" : fmt(t1), pct(one, t1), fmt(many), tn == null ? "-" : fmt(tn), pct(many, tn));
                 out.flush();
             }
         }

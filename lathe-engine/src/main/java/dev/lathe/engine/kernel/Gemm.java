@@ -48,7 +48,7 @@ public final class Gemm {
 
     private Gemm() {}
 
-    /** F32 product on all kernel threads. See {@link #gemm(int, boolean, boolean, int, int, int, float, MemorySegment, long, int, MemorySegment, DType, long, int, float, MemorySegment, long, int)}. */
+    /** F32 product on all kernel threads; see the full overload below for the argument conventions. */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
             MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
             float beta, MemorySegment c, long cOff, int ldc) {
@@ -239,7 +239,8 @@ public final class Gemm {
         }
         if (off < 0 || (rows > 1 && ld < cols)) {
             throw new IllegalArgumentException(name + ": offset " + off + " / leading dimension " + ld
-                    + " invalid for a stored (" + rows + ", " + cols + ") matrix (need offset >= 0, ld >= " + cols + ")");
+                    + " invalid for a stored (" + rows + ", " + cols + ") matrix (need offset >= 0, ld >= " + cols
+                    + ")");
         }
         long last = off + (long) (rows - 1) * ld + cols - 1;
         if ((last + 1) * type.byteSize() > seg.byteSize()) {
