@@ -44,10 +44,16 @@ def cpu_model():
 
 
 def blas_info():
+    """torch's build-time BLAS, and for a 'generic' build the library libblas.so.3 resolves to now."""
+    built = "unknown"
     for part in torch.__config__.show().replace(",", "\n").splitlines():
         if "BLAS_INFO" in part:
-            return part.split("=", 1)[1].strip()
-    return "unknown"
+            built = part.split("=", 1)[1].strip()
+    if built == "generic":
+        for lib in ("/usr/lib/x86_64-linux-gnu/libblas.so.3", "/usr/lib/aarch64-linux-gnu/libblas.so.3"):
+            if os.path.exists(lib):
+                return f"generic -> {os.path.realpath(lib)}"
+    return built
 
 
 def measure(m, k, n, runs, budget):
@@ -92,6 +98,8 @@ def main():
         "cores": all_threads,
         "torch": torch.__version__,
         "blas": blas_info(),
+        "env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+                if k in os.environ},
         "note": "a (M, K) @ b (K, N), float32, contiguous; median of timed runs after one warm-up",
         "results": results,
     }
