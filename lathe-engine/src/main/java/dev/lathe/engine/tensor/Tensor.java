@@ -271,11 +271,15 @@ public final class Tensor {
 
     /**
      * The gradient buffer to accumulate into, created zero-filled (contiguous, F32, this shape) on
-     * first use. Backward functions add into it.
+     * first use. Backward functions add into it. A leaf's gradient (a parameter's) is allocated
+     * outside any bound {@link TensorArena}: it must outlive the step whose arena produced it.
      */
     public Tensor gradBuffer() {
         if (grad == null) {
-            grad = zeros(shape);
+            grad = isLeaf()
+                    ? new Tensor(TensorArena.allocateUnscoped(DType.F32, numel()), DType.F32, shape.clone(),
+                            Shapes.contiguousStrides(shape), 0)
+                    : zeros(shape);
         }
         return grad;
     }

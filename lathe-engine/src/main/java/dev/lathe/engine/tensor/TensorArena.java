@@ -44,9 +44,17 @@ public final class TensorArena implements AutoCloseable {
         if (CURRENT.isBound()) {
             return CURRENT.get().arena.allocate(elements * dtype.byteSize(), ALIGNMENT);
         }
+        return allocateUnscoped(dtype, elements);
+    }
+
+    /**
+     * Allocates zeroed storage that outlives any bound arena: on the heap, or for tensors too large
+     * for a Java array, off-heap memory the garbage collector frees. For state that must survive a
+     * step's arena, such as a parameter's accumulated gradient.
+     */
+    static MemorySegment allocateUnscoped(DType dtype, long elements) {
         if (elements > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a heap tensor holds at most " + Integer.MAX_VALUE
-                    + " elements, asked for " + elements + "; bind a TensorArena for larger tensors");
+            return Arena.ofAuto().allocate(elements * dtype.byteSize(), ALIGNMENT);
         }
         return switch (dtype) {
             case F32 -> MemorySegment.ofArray(new float[(int) elements]);

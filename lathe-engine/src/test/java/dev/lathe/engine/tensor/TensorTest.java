@@ -134,6 +134,16 @@ class TensorTest {
     }
 
     @Test
+    void aParametersGradientOutlivesTheArenaOfTheStepThatProducedIt() {
+        Tensor w = Tensor.randn(1, 3).requiresGrad(true);
+        try (TensorArena arena = TensorArena.open()) {
+            arena.run(() -> dev.lathe.engine.autograd.Autograd.backward(
+                    dev.lathe.engine.op.Views.reshape(w, 3, 1), Tensor.full(2f, 3, 1)));
+        }
+        assertThat(w.grad().toFloatArray()).containsExactly(2f, 2f, 2f);
+    }
+
+    @Test
     void gradientsAreOnlyForF32Tensors() {
         Tensor half = Tensor.zeros(3).to(DType.BF16);
         assertThatThrownBy(() -> half.requiresGrad(true)).hasMessageContaining("BF16");
