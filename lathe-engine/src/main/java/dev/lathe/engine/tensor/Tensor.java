@@ -242,7 +242,7 @@ public final class Tensor {
     /** All elements in row-major order, as F32. */
     public float[] toFloatArray() {
         Tensor c = (isContiguous() && dtype == DType.F32) ? this : to(DType.F32);
-        return c.data().toArray(ValueLayout.JAVA_FLOAT);
+        return c.data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
     }
 
     // ---- autograd state ----
