@@ -81,7 +81,11 @@ public final class SafetensorsFile implements Weights {
         return info;
     }
 
-    /** A tensor over the mapped bytes (no copy, read-only), valid until {@link #close()}. */
+    /**
+     * A tensor over the mapped bytes (no copy, read-only), valid until {@link #close()}. A tensor
+     * whose bytes are not aligned to its element size (not written by Hugging Face's writer) is
+     * copied instead, to the bound {@link dev.lathe.engine.tensor.TensorArena} or the heap.
+     */
     @Override
     public Tensor tensor(String name) {
         TensorInfo info = info(name);
@@ -89,7 +93,15 @@ public final class SafetensorsFile implements Weights {
             throw new IllegalStateException("safetensors file " + label + " is closed; cannot read tensor '"
                     + name + "'");
         }
-        return Tensor.wrap(data.asSlice(info.begin(), info.byteSize()), info.dtype(), info.shape());
+        MemorySegment bytes = data.asSlice(info.begin(), info.byteSize());
+        if (bytes.maxByteAlignment() < info.dtype().byteSize()) {
+            // Files from Hugging Face's writer keep every tensor aligned (padded header, tensors sorted by
+            // element size); others may not, and aligned element access would then fail. Copy those few.
+            Tensor copy = Tensor.empty(info.dtype(), info.shape());
+            MemorySegment.copy(bytes, 0, copy.data(), 0, info.byteSize());
+            return copy;
+        }
+        return Tensor.wrap(bytes, info.dtype(), info.shape());
     }
 
     /**

@@ -175,6 +175,26 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void alignedTensorsAreMappedAndMisalignedOnesCopied() throws IOException {
+        // An F16 of odd length puts the F32 after it at an odd multiple of 2: not float-aligned.
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("aligned", Tensor.of(new float[] {1, 2}, 2));
+        tensors.put("odd", Tensor.of(new float[] {3}, 1).to(DType.F16));
+        tensors.put("misaligned", Tensor.of(new float[] {4, 5, 6}, 3));
+        Path path = dir.resolve("m.safetensors");
+        SafetensorsWriter.write(path, tensors, null);
+        try (SafetensorsFile f = SafetensorsFile.open(path)) {
+            assertThat(f.info("misaligned").begin()).isEqualTo(10);
+            assertThat(f.tensor("aligned").storage().isNative()).isTrue();
+            assertThat(f.tensor("aligned").toFloatArray()).containsExactly(1, 2);
+            Tensor copied = f.tensor("misaligned");
+            assertThat(copied.storage().isNative()).isFalse();
+            assertThat(copied.toFloatArray()).containsExactly(4, 5, 6);
+            assertThat(f.tensor("odd").toFloatArray()).containsExactly(3);
+        }
+    }
+
+    @Test
     void anAtomicWriteReplacesTheFileAndLeavesNoTemporaryFiles() throws IOException {
         Path path = dir.resolve("a.safetensors");
         SafetensorsWriter.write(path, Map.of("x", Tensor.scalar(1)), null);
