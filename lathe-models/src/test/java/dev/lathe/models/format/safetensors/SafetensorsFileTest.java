@@ -121,6 +121,17 @@ class SafetensorsFileTest {
         }
     }
 
+    @Test
+    void rewritingTinyStoriesReproducesHuggingFacesFileByteForByte() throws Exception {
+        Path copy = dir.resolve("copy.safetensors");
+        try (SafetensorsFile f = SafetensorsFile.open(tinyStories())) {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            f.names().forEach(n -> tensors.put(n, f.tensor(n)));
+            SafetensorsWriter.write(copy, tensors, f.metadata());
+        }
+        assertThat(Files.mismatch(copy, tinyStories())).isEqualTo(-1L);
+    }
+
     private static double sum(Tensor t) {
         double s = 0;
         for (float x : t.toFloatArray()) {
