@@ -11,6 +11,9 @@ import dev.lathe.engine.op.Reductions;
 import dev.lathe.engine.op.Views;
 import dev.lathe.engine.tensor.DType;
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.format.Weights;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,7 +36,7 @@ import java.util.function.Function;
  * to; the engine then outputs zeros for its attention (Hugging Face would attend uniformly), so
  * such rows differ, and they are meaningless in both.
  */
-public final class BertModel {
+public final class BertModel implements AutoCloseable {
     private final BertConfig config;
     private final Map<String, Tensor> parameters; // HF names without any "bert." prefix
     private final Tensor wordEmbeddings;          // (V, C)
@@ -42,6 +45,7 @@ public final class BertModel {
     private final Tensor embeddingNormWeight;     // (C)
     private final Tensor embeddingNormBias;       // (C)
     private final List<Layer> layers;
+    private final AutoCloseable owned; // the mapped checkpoint this model reads from, or null
 
     /** One encoder layer's weights (nn.Linear layout (out, in)). */
     private record Layer(Tensor query, Tensor queryBias, Tensor key, Tensor keyBias, Tensor value, Tensor valueBias,
@@ -49,8 +53,9 @@ public final class BertModel {
             Tensor intermediate, Tensor intermediateBias, Tensor output, Tensor outputBias,
             Tensor outputNormWeight, Tensor outputNormBias) {}
 
-    private BertModel(BertConfig config, Map<String, Tensor> parameters, List<Layer> layers) {
+    private BertModel(BertConfig config, Map<String, Tensor> parameters, List<Layer> layers, AutoCloseable owned) {
         this.config = config;
+        this.owned = owned;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.wordEmbeddings = parameters.get("embeddings.word_embeddings.weight");
         this.positionEmbeddings = parameters.get("embeddings.position_embeddings.weight");
@@ -100,7 +105,35 @@ public final class BertModel {
                     take(weights, params, p + "output.LayerNorm.weight", c),
                     take(weights, params, p + "output.LayerNorm.bias", c)));
         }
-        return new BertModel(config, params, layers);
+        return new BertModel(config, params, layers, null);
+    }
+
+    /**
+     * Loads a Hugging Face BERT folder ({@code config.json} + {@code model.safetensors} or a sharded
+     * index). The weights stay memory-mapped until {@link #close()}.
+     */
+    public static BertModel load(Path modelDir) throws IOException {
+        BertConfig config = BertConfig.read(modelDir.resolve("config.json"));
+        Weights weights = Weights.open(modelDir);
+        try {
+            BertModel m = load(name -> weights.contains(name) ? weights.tensor(name) : null, config);
+            return new BertModel(config, m.parameters, m.layers, weights);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw new IllegalArgumentException(modelDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Releases the checkpoint files of a model {@linkplain #load(Path) loaded from a folder}. */
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the weights of a BERT model failed", e);
+            }
+        }
     }
 
     private static Tensor take(Function<String, Tensor> weights, Map<String, Tensor> into, String name,

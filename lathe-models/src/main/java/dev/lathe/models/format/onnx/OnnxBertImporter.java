@@ -4,6 +4,7 @@ import dev.lathe.engine.op.Views;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.family.bert.BertConfig;
 import dev.lathe.models.family.bert.BertModel;
+import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -56,7 +57,7 @@ public final class OnnxBertImporter {
         Files.createDirectories(dir.getParent());
         Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
         try {
-            SafetensorsOut.write(tmp.resolve(WEIGHTS), imported.tensors(), Map.of("format", "pt"));
+            SafetensorsWriter.write(tmp.resolve(WEIGHTS), imported.tensors(), Map.of("format", "pt"));
             Files.writeString(tmp.resolve(CONFIG), imported.config().toJson());
             Files.write(tmp.resolve(TOKENIZER), tokenizer);
             Files.writeString(tmp.resolve("modules.json"), MODULES_JSON);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.op.Reductions;
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.format.Weights;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -22,12 +23,19 @@ class BertModelTest {
     private static Map<String, Tensor> weights;
     private static BertConfig config;
     private static JsonNode expected;
+    private static Path modelDir;
 
     @BeforeAll
     static void load() throws IOException, URISyntaxException {
         Path dir = Path.of(BertModelTest.class.getResource("/models/bert-tiny/config.json").toURI()).getParent();
         config = BertConfig.read(dir.resolve("config.json"));
-        weights = TestSafetensors.read(dir.resolve("model.safetensors"));
+        weights = new HashMap<>();
+        try (Weights file = Weights.open(dir)) {
+            for (String name : file.names()) {
+                weights.put(name, file.tensor(name).copyContiguous()); // outlive the mapping
+            }
+        }
+        modelDir = dir;
         expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
     }
 
@@ -101,6 +109,14 @@ class BertModelTest {
             assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
         }
         assertThat(maxAbsDiff(flat, floats("sentence_embeddings"))).isLessThan(TOLERANCE);
+    }
+
+    @Test
+    void loadsAHuggingFaceFolder() throws IOException {
+        try (BertModel model = BertModel.load(modelDir)) {
+            Tensor hidden = model.lastHiddenState(ints("ids"), ints("attention_mask"), ints("token_type_ids"));
+            assertThat(maxAbsDiff(hidden.toFloatArray(), floats("last_hidden_state"))).isLessThan(TOLERANCE);
+        }
     }
 
     @Test
