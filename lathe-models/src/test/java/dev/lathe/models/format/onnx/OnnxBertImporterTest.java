@@ -1,0 +1,103 @@
+package dev.lathe.models.format.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.family.bert.MiniLm;
+import dev.lathe.models.format.safetensors.SafetensorsFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The MiniLM ONNX graph: names recovered, MatMul weights transposed, config read from the graph. */
+class OnnxBertImporterTest {
+    /** The reference conversion, present on the development machine only (never needed by CI). */
+    private static final Path SHARED = findShared();
+    private static OnnxGraph graph;
+
+    /** shared/models/all-MiniLM-L6-v2/model.safetensors beside the checkout or one of its parents. */
+    private static Path findShared() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (int up = 0; up < 5 && dir != null; up++, dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/models/all-MiniLM-L6-v2/model.safetensors");
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        return Path.of("shared/models/all-MiniLM-L6-v2/model.safetensors");
+    }
+
+    @BeforeAll
+    static void readGraph() throws IOException {
+        try (InputStream in = MiniLm.resource(MiniLm.ONNX_RESOURCE)) {
+            graph = OnnxReader.read(in.readAllBytes(), "all-minilm-l6-v2.onnx");
+        }
+    }
+
+    @Test
+    void readsTheGraphInterfaceAndInitializers() {
+        assertThat(graph.producer()).isEqualTo("pytorch 2.0.1");
+        assertThat(graph.inputs()).containsExactly("input_ids", "attention_mask", "token_type_ids");
+        assertThat(graph.outputs()).containsExactly("last_hidden_state");
+        assertThat(graph.initializers()).hasSize(5 + 1 + 6 * 10 + 6 * 6);
+        assertThat(graph.initializers().get("embeddings.word_embeddings.weight").dims()).containsExactly(30522, 384);
+    }
+
+    @Test
+    void recoversEveryBertModelTensorWithHuggingFaceNamesAndLayouts() {
+        OnnxBertImporter.Imported imported = OnnxBertImporter.fromGraph(graph, "minilm");
+        assertThat(imported.tensors()).hasSize(101).doesNotContainKey("embeddings.position_ids");
+        assertThat(imported.tensors().keySet()).noneMatch(n -> n.startsWith("onnx::"));
+        assertThat(imported.tensors().get("encoder.layer.0.intermediate.dense.weight").shape())
+                .containsExactly(1536, 384);
+        assertThat(imported.tensors().get("encoder.layer.5.output.dense.weight").shape()).containsExactly(384, 1536);
+        // The query weight of layer 0 is the transpose of the MatMul operand feeding its Add.
+        Tensor q = imported.tensors().get("encoder.layer.0.attention.self.query.weight");
+        Tensor operand = graph.initializers().get("onnx::MatMul_787").toTensor();
+        assertThat(q.get(3, 200)).isEqualTo(operand.get(200, 3));
+        assertThat(imported.config().numAttentionHeads()).isEqualTo(12);
+        assertThat(imported.config().layerNormEps()).isEqualTo(1e-12f);
+    }
+
+    @Test
+    void importedTensorsEqualTheReferenceConversionWhenItIsPresent() throws IOException {
+        assumeTrue(Files.exists(SHARED), "reference conversion not present: " + SHARED.toAbsolutePath());
+        Map<String, Tensor> ours = OnnxBertImporter.fromGraph(graph, "minilm").tensors();
+        try (SafetensorsFile reference = SafetensorsFile.open(SHARED)) {
+            assertThat(ours.keySet()).isEqualTo(reference.names());
+            List<String> differing = new ArrayList<>();
+            for (String name : reference.names()) {
+                if (!java.util.Arrays.equals(ours.get(name).toFloatArray(), reference.tensor(name).toFloatArray())) {
+                    differing.add(name);
+                }
+            }
+            assertThat(differing).as("tensors differing from " + SHARED).isEmpty();
+            System.out.println("all " + reference.names().size() + " imported tensors equal " + SHARED);
+        }
+    }
+
+    @Test
+    void anAnonymousMatMulWeightWithoutANamedBiasIsReported() {
+        List<OnnxGraph.Node> nodes = new ArrayList<>(graph.nodes());
+        // Cut layer 0's query Add off its bias: the weight can no longer be named.
+        for (int i = 0; i < nodes.size(); i++) {
+            OnnxGraph.Node n = nodes.get(i);
+            if (n.inputs().contains("encoder.layer.0.attention.self.query.bias")) {
+                nodes.set(i, new OnnxGraph.Node(n.name(), n.opType(), List.of("x", n.inputs().get(1)), n.outputs(),
+                        n.attributes()));
+            }
+        }
+        OnnxGraph broken = new OnnxGraph(graph.initializers(), nodes, graph.inputs(), graph.outputs(), "");
+        assertThatThrownBy(() -> OnnxBertImporter.fromGraph(broken, "broken.onnx"))
+                .hasMessageContaining("broken.onnx").hasMessageContaining("onnx::MatMul_787")
+                .hasMessageContaining("named <prefix>.bias");
+    }
+}
