@@ -4,6 +4,9 @@ import dev.lathe.models.config.ModelConfig;
 import dev.lathe.models.config.ModelFamily;
 import dev.lathe.models.family.gpt2.Gpt2Family;
 import dev.lathe.models.family.llama.LlamaFamily;
+import dev.lathe.models.format.Weights;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -37,5 +40,14 @@ public final class DecoderFamilies {
     /** Builds the decoder that {@code config} describes from {@code weights}. */
     public static DecoderModel build(ModelConfig config, WeightSource weights) {
         return of(config.family()).build(config, weights);
+    }
+
+    /**
+     * Loads a Hugging Face model directory (config.json, optional generation_config.json, safetensors
+     * weights). The weights stay memory-mapped in {@code weights}, which the caller closes when done
+     * with the model.
+     */
+    public static DecoderModel load(Path dir, Weights weights) throws IOException {
+        return build(ModelConfig.read(dir), WeightSource.of(weights));
     }
 }

@@ -1,6 +1,7 @@
 package dev.lathe.models.family;
 
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.format.Weights;
 import java.util.Map;
 
 /**
@@ -41,6 +42,26 @@ public interface WeightSource {
             @Override
             public String description() {
                 return description;
+            }
+        };
+    }
+
+    /** A checkpoint opened with {@link Weights#open} (safetensors, single or sharded); tensors stay mapped. */
+    static WeightSource of(Weights weights) {
+        return new WeightSource() {
+            @Override
+            public Tensor tensor(String hfName) {
+                return weights.tensor(hfName);
+            }
+
+            @Override
+            public boolean has(String hfName) {
+                return weights.contains(hfName);
+            }
+
+            @Override
+            public String description() {
+                return weights.toString();
             }
         };
     }
