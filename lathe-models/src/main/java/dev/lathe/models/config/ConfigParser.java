@@ -1,0 +1,284 @@
+package dev.lathe.models.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.engine.op.RopeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Reads Hugging Face config JSON into a {@link ModelConfig}: one field-name table per family and the
+ * defaults transformers applies when a field is absent. Fields the architecture cannot do without have
+ * no default: their absence is an error naming the file and the field.
+ */
+final class ConfigParser {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConfigParser() {}
+
+    static ModelConfig read(Path dir) throws IOException {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("no config.json in " + dir);
+        }
+        Path generation = dir.resolve("generation_config.json");
+        String genText = Files.isRegularFile(generation) ? Files.readString(generation) : null;
+        return parse(Files.readString(config), genText, config.toString());
+    }
+
+    static ModelConfig parse(String configJson, String generationConfigJson, String source) {
+        JsonNode root = tree(configJson, source);
+        JsonNode gen = generationConfigJson == null ? null : tree(generationConfigJson, source
+                .replace("config.json", "generation_config.json"));
+        Fields f = new Fields(root, source);
+        String modelType = f.requiredString("model_type");
+        ModelFamily family = ModelFamily.ofModelType(modelType);
+        if (family == null) {
+            throw new IllegalArgumentException(source + ": model_type \"" + modelType + "\" is not supported"
+                    + " (supported: llama, mistral, qwen2, gpt2, bert)");
+        }
+        return switch (family) {
+            case LLAMA, QWEN2 -> llama(f, family, modelType, gen);
+            case GPT2 -> gpt2(f, modelType, gen);
+            case BERT -> bert(f, modelType, gen);
+        };
+    }
+
+    private static ModelConfig llama(Fields f, ModelFamily family, String modelType, JsonNode gen) {
+        int hidden = f.requiredInt("hidden_size");
+        int heads = f.requiredInt("num_attention_heads");
+        int kvHeads = f.optInt("num_key_value_heads", heads);
+        int headDim = f.optInt("head_dim", -1);
+        if (headDim < 0) {
+            headDim = f.divide(hidden, heads, "hidden_size", "num_attention_heads");
+        }
+        if (kvHeads < 1 || heads % kvHeads != 0) {
+            throw f.error("num_key_value_heads", kvHeads + " must divide num_attention_heads = " + heads);
+        }
+        boolean qwen = family == ModelFamily.QWEN2;
+        boolean attentionBias = f.optBool("attention_bias", false);
+        return new ModelConfig(family, modelType, f.requiredInt("vocab_size"), hidden,
+                f.requiredInt("intermediate_size"), f.requiredInt("num_hidden_layers"), heads, kvHeads, headDim,
+                f.optInt("max_position_embeddings", qwen ? 32768 : 2048), f.optDouble("rms_norm_eps", 1e-6),
+                f.optDouble("rope_theta", 10000.0), ropeScaling(f), f.optBool("tie_word_embeddings", false),
+                activation(f, "hidden_act", "silu"), qwen || attentionBias, !qwen && attentionBias,
+                f.optBool("mlp_bias", false), tokenId(f, gen, "bos_token_id"), eos(f, gen),
+                tokenId(f, null, "pad_token_id"), f.optString("torch_dtype"), 0);
+    }
+
+    private static ModelConfig gpt2(Fields f, String modelType, JsonNode gen) {
+        int hidden = f.requiredInt("n_embd");
+        int heads = f.requiredInt("n_head");
+        int inner = f.optInt("n_inner", 4 * hidden); // null in most configs: 4 * n_embd
+        return new ModelConfig(ModelFamily.GPT2, modelType, f.requiredInt("vocab_size"), hidden, inner,
+                f.requiredInt("n_layer"), heads, heads, f.divide(hidden, heads, "n_embd", "n_head"),
+                f.requiredInt("n_positions"), f.optDouble("layer_norm_epsilon", 1e-5), 10000.0,
+                new RopeConfig.None(), f.optBool("tie_word_embeddings", true),
+                activation(f, "activation_function", "gelu_new"), true, true, true,
+                tokenId(f, gen, "bos_token_id"), eos(f, gen), tokenId(f, null, "pad_token_id"),
+                f.optString("torch_dtype"), 0);
+    }
+
+    private static ModelConfig bert(Fields f, String modelType, JsonNode gen) {
+        int hidden = f.requiredInt("hidden_size");
+        int heads = f.requiredInt("num_attention_heads");
+        return new ModelConfig(ModelFamily.BERT, modelType, f.requiredInt("vocab_size"), hidden,
+                f.requiredInt("intermediate_size"), f.requiredInt("num_hidden_layers"), heads, heads,
+                f.divide(hidden, heads, "hidden_size", "num_attention_heads"),
+                f.optInt("max_position_embeddings", 512), f.optDouble("layer_norm_eps", 1e-12), 10000.0,
+                new RopeConfig.None(), f.optBool("tie_word_embeddings", true),
+                activation(f, "hidden_act", "gelu"), true, true, true, tokenId(f, gen, "bos_token_id"),
+                eos(f, gen), tokenId(f, null, "pad_token_id"), f.optString("torch_dtype"),
+                f.optInt("type_vocab_size", 2));
+    }
+
+    private static Activation activation(Fields f, String field, String fallback) {
+        String name = f.optString(field);
+        Activation a = Activation.ofHfName(name == null ? fallback : name);
+        if (a == null) {
+            throw f.error(field, "\"" + name + "\" is not a supported activation (silu, gelu, gelu_new,"
+                    + " gelu_pytorch_tanh)");
+        }
+        return a;
+    }
+
+    private static RopeConfig.Scaling ropeScaling(Fields f) {
+        JsonNode rs = f.root.get("rope_scaling");
+        if (rs == null || rs.isNull()) {
+            return new RopeConfig.None();
+        }
+        if (!rs.isObject()) {
+            throw f.error("rope_scaling", "must be an object or null, got " + rs);
+        }
+        Fields s = new Fields(rs, f.source, "rope_scaling.");
+        String type = s.optString("rope_type");
+        if (type == null) {
+            type = s.requiredString("type");
+        }
+        try {
+            return switch (type) {
+                case "default" -> new RopeConfig.None();
+                case "linear" -> new RopeConfig.Linear(s.requiredDouble("factor"));
+                case "llama3" -> new RopeConfig.Llama3(s.requiredDouble("factor"), s.requiredDouble("low_freq_factor"),
+                        s.requiredDouble("high_freq_factor"), s.requiredInt("original_max_position_embeddings"));
+                default -> throw f.error("rope_scaling", "type \"" + type + "\" is not supported (default, linear,"
+                        + " llama3)");
+            };
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith(f.source)) {
+                throw e;
+            }
+            throw f.error("rope_scaling", e.getMessage());
+        }
+    }
+
+    /** A token id from the generation config when it sets one, else from the config. */
+    private static OptionalInt tokenId(Fields f, JsonNode gen, String field) {
+        JsonNode v = gen != null && gen.hasNonNull(field) ? gen.get(field) : f.root.get(field);
+        if (v == null || v.isNull()) {
+            return OptionalInt.empty();
+        }
+        if (!v.canConvertToInt()) {
+            throw f.error(field, "must be an integer token id, got " + v);
+        }
+        return OptionalInt.of(v.intValue());
+    }
+
+    /** {@code eos_token_id}: an integer or a list of them, generation config first. */
+    private static List<Integer> eos(Fields f, JsonNode gen) {
+        JsonNode v = gen != null && gen.hasNonNull("eos_token_id") ? gen.get("eos_token_id") : f.root.get("eos_token_id");
+        List<Integer> ids = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return ids;
+        }
+        if (v.isArray()) {
+            for (JsonNode e : v) {
+                if (!e.canConvertToInt()) {
+                    throw f.error("eos_token_id", "list holds a non-integer " + e);
+                }
+                ids.add(e.intValue());
+            }
+        } else if (v.canConvertToInt()) {
+            ids.add(v.intValue());
+        } else {
+            throw f.error("eos_token_id", "must be an integer or a list of integers, got " + v);
+        }
+        return ids;
+    }
+
+    private static JsonNode tree(String text, String source) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException(source + ": not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": invalid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Typed access to one JSON object's fields, with errors naming the file and field. */
+    private static final class Fields {
+        final JsonNode root;
+        final String source;
+        final String prefix;
+
+        Fields(JsonNode root, String source) {
+            this(root, source, "");
+        }
+
+        Fields(JsonNode root, String source, String prefix) {
+            this.root = root;
+            this.source = source;
+            this.prefix = prefix;
+        }
+
+        IllegalArgumentException error(String field, String what) {
+            return new IllegalArgumentException(source + ": field \"" + prefix + field + "\" " + what);
+        }
+
+        private JsonNode required(String field) {
+            JsonNode v = root.get(field);
+            if (v == null || v.isNull()) {
+                throw error(field, "is required but missing");
+            }
+            return v;
+        }
+
+        int requiredInt(String field) {
+            return asInt(field, required(field));
+        }
+
+        int optInt(String field, int fallback) {
+            JsonNode v = root.get(field);
+            return v == null || v.isNull() ? fallback : asInt(field, v);
+        }
+
+        private int asInt(String field, JsonNode v) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
+                throw error(field, "must be a positive integer, got " + v);
+            }
+            return v.intValue();
+        }
+
+        double requiredDouble(String field) {
+            return asDouble(field, required(field));
+        }
+
+        double optDouble(String field, double fallback) {
+            JsonNode v = root.get(field);
+            return v == null || v.isNull() ? fallback : asDouble(field, v);
+        }
+
+        private double asDouble(String field, JsonNode v) {
+            if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() <= 0) {
+                throw error(field, "must be a positive number, got " + v);
+            }
+            return v.doubleValue();
+        }
+
+        boolean optBool(String field, boolean fallback) {
+            JsonNode v = root.get(field);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isBoolean()) {
+                throw error(field, "must be true or false, got " + v);
+            }
+            return v.booleanValue();
+        }
+
+        String requiredString(String field) {
+            JsonNode v = required(field);
+            if (!v.isTextual()) {
+                throw error(field, "must be a string, got " + v);
+            }
+            return v.textValue();
+        }
+
+        String optString(String field) {
+            JsonNode v = root.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                throw error(field, "must be a string, got " + v);
+            }
+            return v.textValue();
+        }
+
+        int divide(int total, int parts, String totalField, String partsField) {
+            if (total % parts != 0) {
+                throw error(totalField, "= " + total + " is not divisible by " + partsField + " = " + parts
+                        + " (set head_dim explicitly)");
+            }
+            return total / parts;
+        }
+    }
+}
