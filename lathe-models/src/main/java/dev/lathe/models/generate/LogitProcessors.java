@@ -7,12 +7,15 @@ package dev.lathe.models.generate;
  *
  * <p>Candidate sets are index arrays {@code idx[0..n)} of token ids that the truncations reorder in
  * place. Ranking is a total order, higher value first and the lower id on ties, so results never
- * depend on the selection algorithm. Top-k and top-p use quickselect-style partitioning (expected
- * O(V)); only the last small block of the nucleus is sorted, never the whole vocabulary.
+ * depend on the selection algorithm. Top-k keeps a k-heap in one sequential pass (quickselect for
+ * large k); top-p drops a provably excluded tail in one pass, then partitions quickselect-style
+ * (expected O(V)), sorting only the last small block of the nucleus, never the whole vocabulary.
  */
 final class LogitProcessors {
     /** Below this many candidates, the nucleus search sorts instead of partitioning. */
     private static final int SMALL = 16;
+    /** Up to this k, top-k keeps a heap in one pass instead of quickselect. */
+    private static final int HEAP_K = 1024;
 
     private LogitProcessors() {}
 
@@ -65,6 +68,61 @@ final class LogitProcessors {
         return ka > kb || (ka == kb && a < b);
     }
 
+    /**
+     * Top-k over the whole vocabulary {@code 0..n)}: writes the k top-ranked ids into {@code idx[0..k)}, in
+     * no set order. Small k takes one sequential pass with a k-heap (most tokens cost one compare);
+     * large k a quickselect.
+     */
+    static void topK(float[] key, int[] idx, int n, int k) {
+        if (k <= HEAP_K) {
+            selectTopHeap(key, idx, n, k);
+        } else {
+            for (int t = 0; t < n; t++) {
+                idx[t] = t;
+            }
+            selectTop(key, idx, n, k);
+        }
+    }
+
+    /** Writes the k top-ranked ids of {@code 0..n)} into {@code idx[0..k)} with a heap, worst at the root. */
+    static void selectTopHeap(float[] key, int[] idx, int n, int k) {
+        for (int t = 0; t < k; t++) {
+            idx[t] = t;
+        }
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDown(key, idx, k, i);
+        }
+        float worst = key[idx[0]];
+        for (int t = k; t < n; t++) {
+            // t's id is above every kept id, so it ranks before the root only with a larger key.
+            if (key[t] > worst) {
+                idx[0] = t;
+                siftDown(key, idx, k, 0);
+                worst = key[idx[0]];
+            }
+        }
+    }
+
+    /** Restores the heap (worst-ranked at the root) below position i. */
+    private static void siftDown(float[] key, int[] heap, int size, int i) {
+        int t = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && before(key, heap[child], heap[child + 1])) {
+                child++; // the worse of the two children
+            }
+            if (!before(key, t, heap[child])) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = t;
+    }
+
     /** Reorders {@code idx[0..n)} so that {@code idx[0..k)} holds the k top-ranked ids, in no set order. */
     static void selectTop(float[] key, int[] idx, int n, int k) {
         int lo = 0;
@@ -81,13 +139,25 @@ final class LogitProcessors {
     }
 
     /**
-     * Reorders {@code idx[0..n)} and returns m such that {@code idx[0..m)} is the nucleus: the smallest
-     * top-ranked set whose weights sum to at least {@code target} (top-p with target = p * total).
-     * Weights are summed in blocks, top block first; returns n when rounding leaves the target unmet.
+     * Top-p: reorders {@code idx[0..n)} and returns m such that {@code idx[0..m)} is the nucleus, the
+     * smallest top-ranked set whose weights sum to at least {@code p * total}. Weights are summed in blocks,
+     * top block first; returns all remaining candidates when rounding leaves the target unmet.
+     *
+     * <p>First a sequential pass drops every weight below {@code (1 - p) * total / n}: together those
+     * weigh less than {@code (1 - p) * total}, so they all lie in the tail the nucleus leaves out, and the
+     * partitioning then runs on the (usually far fewer) survivors.
      */
-    static int selectNucleus(float[] weights, int[] idx, int n, double target) {
+    static int selectNucleus(float[] weights, int[] idx, int n, double total, double p) {
+        double target = p * total;
+        float floor = (float) ((total - target) / n);
+        int hi = 0;
+        for (int i = 0; i < n; i++) {
+            int t = idx[i];
+            if (weights[t] >= floor) {
+                idx[hi++] = t;
+            }
+        }
         int lo = 0;
-        int hi = n;
         double acc = 0; // weight of idx[0..lo), all in the nucleus; acc < target
         while (hi - lo > SMALL) {
             int q = partition(weights, idx, lo, hi);

@@ -139,18 +139,19 @@ final class Sampler {
         int[] idx = scratch.idx;
         float[] w = scratch.weights;
         int n = vocab;
-        for (int t = 0; t < n; t++) {
-            idx[t] = t;
-        }
         int k = params.topK();
         if (k > 0 && k < n) {
             // Ranking by logit equals ranking by probability at any positive temperature.
-            LogitProcessors.selectTop(logits, idx, n, k);
+            LogitProcessors.topK(logits, idx, n, k);
             n = k;
+        } else {
+            for (int t = 0; t < n; t++) {
+                idx[t] = t;
+            }
         }
         double total = LogitProcessors.softmaxWeights(logits, params.temperature(), idx, n, w);
         if (params.topP() < 1f) {
-            n = LogitProcessors.selectNucleus(w, idx, n, params.topP() * total);
+            n = LogitProcessors.selectNucleus(w, idx, n, total, params.topP());
         }
         if (params.minP() > 0f) {
             n = LogitProcessors.filterMinP(w, idx, n, params.minP());

@@ -35,7 +35,7 @@ class LogitProcessorsTest {
     }
 
     @Property(tries = 200, seed = "20261126")
-    void selectTopKeepsTheKTopRankedIds(@ForAll @IntRange(min = 1, max = 700) int n,
+    void quickselectAndHeapKeepTheKTopRankedIds(@ForAll @IntRange(min = 1, max = 700) int n,
             @ForAll @IntRange(min = 1, max = 64) int distinct, @ForAll long seed) {
         float[] key = keys(seed, n, distinct);
         int k = 1 + new SplittableRandom(seed ^ 1).nextInt(n);
@@ -48,6 +48,12 @@ class LogitProcessorsTest {
         int[] all = idx.clone();
         Arrays.sort(all);
         assertThat(all).containsExactly(identity(n)); // a permutation
+
+        int[] heap = new int[n];
+        LogitProcessors.selectTopHeap(key, heap, n, k);
+        int[] fromHeap = Arrays.copyOf(heap, k);
+        Arrays.sort(fromHeap);
+        assertThat(fromHeap).containsExactly(want);
     }
 
     @Property(tries = 200, seed = "20261126")
@@ -62,7 +68,7 @@ class LogitProcessorsTest {
         double p = 0.05 + 0.95 * new SplittableRandom(seed ^ 2).nextDouble();
         double target = p * total;
         int[] idx = identity(n);
-        int m = LogitProcessors.selectNucleus(w, idx, n, target);
+        int m = LogitProcessors.selectNucleus(w, idx, n, total, p);
         Integer[] order = ranked(w);
         double acc = 0;
         int want = n;
