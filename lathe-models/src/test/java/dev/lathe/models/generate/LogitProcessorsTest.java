@@ -34,7 +34,7 @@ class LogitProcessorsTest {
         return IntStream.range(0, n).toArray();
     }
 
-    @Property(tries = 200, seed = "20261126")
+    @Property(tries = 100, seed = "20261126")
     void quickselectAndHeapKeepTheKTopRankedIds(@ForAll @IntRange(min = 1, max = 700) int n,
             @ForAll @IntRange(min = 1, max = 64) int distinct, @ForAll long seed) {
         float[] key = keys(seed, n, distinct);
@@ -56,7 +56,7 @@ class LogitProcessorsTest {
         assertThat(fromHeap).containsExactly(want);
     }
 
-    @Property(tries = 200, seed = "20261126")
+    @Property(tries = 100, seed = "20261126")
     void selectNucleusMatchesTheSortedCumulativeSum(@ForAll @IntRange(min = 1, max = 700) int n,
             @ForAll @IntRange(min = 1, max = 64) int distinct, @ForAll long seed) {
         float[] w = keys(seed, n, distinct);
