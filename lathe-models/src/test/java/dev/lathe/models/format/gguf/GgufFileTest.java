@@ -208,7 +208,7 @@ class GgufFileTest {
         assertRejected(new Bytes().raw('G', 'G', 'U', 'F').u32(3).u64(0).u64(2).str("k").u32(4).u32(1)
                 .str("k").u32(4).u32(1).bytes(), "metadata key 'k'", "twice");
         assertRejected(new Bytes().raw('G', 'G', 'U', 'F').u32(3).u64(0).u64(1).str("k").u32(8).u64(1L << 50)
-                .bytes(), "metadata key 'k'", "truncated");
+                .bytes(), "metadata key 'k'", "exceeds the limit");
         assertRejected(new Bytes().raw('G', 'G', 'U', 'F').u32(3).u64(0).u64(1).str("k").u32(9).u32(4).u64(1L << 40)
                 .bytes(), "metadata key 'k'", "array length");
         assertRejected(new Bytes().raw('G', 'G', 'U', 'F').u32(3).u64(0).u64(1).str("general.alignment").u32(4)
