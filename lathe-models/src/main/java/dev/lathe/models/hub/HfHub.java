@@ -201,17 +201,14 @@ public final class HfHub {
                 throw new HubException(HubException.Kind.PROTOCOL, ref.repoId() + " " + filename
                         + ": asked for commit " + commit + " but the hub answered with " + meta.commit());
             }
-            try (AutoCloseable lock = cache.lockBlob(ref, meta.etag())) {
+            try (HubCache.BlobLock lock = cache.lockBlob(ref, meta.etag())) {
+                // Another snapshot, process or thread may have brought the same content already.
                 if (Files.isRegularFile(cache.blob(ref, meta.etag()))) {
                     listener.fileFinished(filename, Files.size(cache.blob(ref, meta.etag())), true);
                 } else {
                     blobs.transfer(ref, filename, meta, listener);
                 }
                 cache.link(ref, commit, filename, meta.etag());
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
             }
             return null;
         });
@@ -232,9 +229,9 @@ public final class HfHub {
             } catch (IOException e) {
                 String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 if (attempt > settings.maxRetries()) {
-                    throw new HubException(HubException.Kind.NETWORK, ref + " " + what + ": " + reason + " (gave up after "
-                            + attempt + (attempt == 1 ? " try" : " tries") + "; is " + settings.endpoint()
-                            + " reachable? Set HF_HUB_OFFLINE=1 to use the cache only)", e);
+                    throw new HubException(HubException.Kind.NETWORK, ref + " " + what + ": " + reason
+                            + " (gave up after " + attempt + (attempt == 1 ? " try" : " tries") + "; is "
+                            + settings.endpoint() + " reachable? Set HF_HUB_OFFLINE=1 to use the cache only)", e);
                 }
                 Duration wait = HubHttp.backoff(settings, attempt);
                 listener.retrying(what, attempt, wait, reason);

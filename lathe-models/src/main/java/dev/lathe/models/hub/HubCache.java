@@ -90,7 +90,7 @@ final class HubCache {
         return Optional.of(commit);
     }
 
-    /** Records that {@code ref.revision()} points at {@code commit} (atomically, no trailing newline, as Python writes it). */
+    /** Records that the revision points at {@code commit}: atomically, without newline, as Python writes it. */
     void writeRef(ModelRef ref, String commit) throws IOException {
         if (ref.isCommit()) {
             return;
@@ -144,11 +144,17 @@ final class HubCache {
         }
     }
 
+    /** A held blob lock; closing releases it. */
+    interface BlobLock extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
     /**
      * An exclusive lock on one blob, across processes (a lock file) and across threads of this JVM
      * (file locks are per process, so threads wait on {@link OverlappingFileLockException}).
      */
-    AutoCloseable lockBlob(ModelRef ref, String etag) throws IOException {
+    BlobLock lockBlob(ModelRef ref, String etag) throws IOException {
         Path lockFile = root.resolve(".locks").resolve(ref.cacheFolderName()).resolve(etag + ".lock");
         Files.createDirectories(lockFile.getParent());
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -64,6 +64,15 @@ final class HubHttp {
         URI uri = URI.create(settings.endpoint() + "/api/models/" + HubNames.encodeSegment(ref.org()) + "/"
                 + HubNames.encodeSegment(ref.name()) + "/revision/" + HubNames.encodeSegment(ref.revision()));
         HttpResponse<byte[]> response = send(request(uri, "GET").build(), HttpResponse.BodyHandlers.ofByteArray());
+        // A renamed repository answers with a redirect on the hub itself; follow those only.
+        for (int hop = 0; isRedirect(response.statusCode()) && hop < MAX_REDIRECTS; hop++) {
+            Optional<String> location = response.headers().firstValue("Location");
+            if (location.isEmpty() || !sameOrigin(uri.resolve(location.get()), settings.endpoint())) {
+                break;
+            }
+            uri = uri.resolve(location.get());
+            response = send(request(uri, "GET").build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
         if (response.statusCode() != 200) {
             throw error(response.statusCode(), response.headers(), ref, null);
         }
@@ -111,7 +120,9 @@ final class HubHttp {
                 throw new HubException(HubException.Kind.PROTOCOL, where + ": the hub sent an invalid X-Repo-Commit '"
                         + HubNames.printable(serverCommit) + "'");
             }
-            String etag = HubNames.normalizeEtag(h.firstValue("X-Linked-Etag").orElse(h.firstValue("ETag").orElse(null)));
+            // LFS files: X-Linked-Etag is the sha256 of the content; ETag would name the pointer file.
+            String etag = HubNames.normalizeEtag(h.firstValue("X-Linked-Etag")
+                    .orElse(h.firstValue("ETag").orElse(null)));
             if (etag == null) {
                 throw new HubException(HubException.Kind.PROTOCOL, where + ": the hub sent no ETag; is HF_ENDPOINT ("
                         + settings.endpoint() + ") a Hugging Face hub?");

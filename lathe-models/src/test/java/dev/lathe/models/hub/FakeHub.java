@@ -45,6 +45,7 @@ final class FakeHub implements AutoCloseable {
     private final HttpServer hub;
     private final HttpServer cdn;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    private final Map<String, String> renamed = new ConcurrentHashMap<>();
     private final Map<String, byte[]> cdnBlobs = new ConcurrentHashMap<>();
     private final Map<String, byte[]> corruptBlobs = new ConcurrentHashMap<>();
     private final Map<String, String> etagOverrides = new ConcurrentHashMap<>();
@@ -86,6 +87,11 @@ final class FakeHub implements AutoCloseable {
         r.commit = commit;
         r.branches.put("main", commit);
         repos.put(repoId, r);
+    }
+
+    /** Requests for {@code oldId} are redirected (307, relative Location) to {@code newId}. */
+    void rename(String oldId, String newId) {
+        renamed.put(oldId, newId);
     }
 
     void addBranch(String repoId, String branch) {
@@ -175,13 +181,21 @@ final class FakeHub implements AutoCloseable {
             for (int i = 0; i < seg.length; i++) {
                 seg[i] = URLDecoder.decode(seg[i], StandardCharsets.UTF_8);
             }
-            boolean api = seg.length == 6 && seg[0].equals("api") && seg[1].equals("models") && seg[4].equals("revision");
+            boolean api = seg.length == 6 && seg[0].equals("api") && seg[1].equals("models")
+                    && seg[4].equals("revision");
             boolean resolve = seg.length >= 5 && seg[2].equals("resolve");
             if (!api && !resolve) {
                 sendEmpty(ex, 404, null);
                 return;
             }
             String repoId = api ? seg[2] + "/" + seg[3] : seg[0] + "/" + seg[1];
+            String newId = renamed.get(repoId);
+            if (newId != null) {
+                String raw = ex.getRequestURI().getRawPath();
+                ex.getResponseHeaders().set("Location", raw.replace("/" + repoId + "/", "/" + newId + "/"));
+                sendEmpty(ex, 307, null);
+                return;
+            }
             Repo repo = repos.get(repoId);
             if (repo == null) {
                 sendEmpty(ex, 404, "RepoNotFound");

@@ -60,12 +60,13 @@ class HfHubCacheTest {
     @Test
     void offlineModeNamesWhatIsMissing() throws IOException {
         assertThatThrownBy(() -> offline().download(TINY, DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.NOT_IN_CACHE))
+                .satisfies(HubTestRepos.hubError(HubException.Kind.NOT_IN_CACHE))
                 .hasMessageContaining("HF_HUB_OFFLINE").hasMessageContaining("refs")
                 .hasMessageContaining("main");
 
         Path snapshot = online().download(TINY, DownloadListener.none());
-        Files.delete(home.resolve("hub/models--TestOrg--Tiny-Model/blobs").resolve(FakeHub.sha256(HubTestRepos.WEIGHTS)));
+        Path blobs = home.resolve("hub/models--TestOrg--Tiny-Model/blobs");
+        Files.delete(blobs.resolve(FakeHub.sha256(HubTestRepos.WEIGHTS)));
 
         assertThatThrownBy(() -> offline().resolveOffline(TINY))
                 .hasMessageContaining("model.safetensors").hasMessageContaining(snapshot.toString());
@@ -81,7 +82,7 @@ class HfHubCacheTest {
 
         assertThat(online().download(TINY, DownloadListener.none())).isEqualTo(downloaded);
         assertThatThrownBy(() -> online().download(ModelRef.parse("hf:TestOrg/Other"), DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.NETWORK));
+                .satisfies(HubTestRepos.hubError(HubException.Kind.NETWORK));
     }
 
     @Test
@@ -103,7 +104,7 @@ class HfHubCacheTest {
     void unsafeNamesInTheFileListAreRejected() {
         fake.addListedName(REPO, "../../../evil.safetensors");
         assertThatThrownBy(() -> online().download(TINY, DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.PROTOCOL))
+                .satisfies(HubTestRepos.hubError(HubException.Kind.PROTOCOL))
                 .hasMessageContaining("unsafe file '../../../evil.safetensors'");
         assertNothingEscaped();
     }
@@ -113,7 +114,7 @@ class HfHubCacheTest {
         fake.addFile(REPO, "model.safetensors.index.json",
                 "{\"weight_map\": {\"w\": \"../../../../evil.safetensors\"}}".getBytes(StandardCharsets.UTF_8), false);
         assertThatThrownBy(() -> online().download(TINY, DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.PROTOCOL))
+                .satisfies(HubTestRepos.hubError(HubException.Kind.PROTOCOL))
                 .hasMessageContaining("evil.safetensors");
         assertNothingEscaped();
     }
@@ -122,7 +123,7 @@ class HfHubCacheTest {
     void unsafeEtagsAreRejected() {
         fake.overrideEtag("config.json", "../../../../evil");
         assertThatThrownBy(() -> online().download(TINY, DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.PROTOCOL))
+                .satisfies(HubTestRepos.hubError(HubException.Kind.PROTOCOL))
                 .hasMessageContaining("ETag");
         assertNothingEscaped();
     }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,7 +113,7 @@ class HfHubDownloadTest {
     void anInterruptedTransferResumesWithARangeRequestAndTheRightBytes() throws IOException {
         fake.dropNextTransfers.set(1);
         assertThatThrownBy(() -> hub(0).download(TINY, DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.NETWORK));
+                .satisfies(HubTestRepos.hubError(HubException.Kind.NETWORK));
         String etag = FakeHub.sha256(WEIGHTS);
         Path partial = repoDir().resolve("blobs").resolve(etag + ".incomplete");
         long have = Files.size(partial);
@@ -121,7 +123,8 @@ class HfHubDownloadTest {
 
         Path snapshot = hub(0).download(TINY, DownloadListener.none());
 
-        assertThat(fake.requests()).anyMatch(r -> r.server().equals("cdn") && ("bytes=" + have + "-").equals(r.range()));
+        assertThat(fake.requests())
+                .anyMatch(r -> r.server().equals("cdn") && ("bytes=" + have + "-").equals(r.range()));
         assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
         assertThat(partial).doesNotExist();
     }
@@ -175,7 +178,8 @@ class HfHubDownloadTest {
                             .hasMessageContaining(FakeHub.sha256(WEIGHTS));
                 });
         try (Stream<Path> blobs = Files.list(repoDir().resolve("blobs"))) {
-            assertThat(blobs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(FakeHub.sha256(WEIGHTS)));
+            assertThat(blobs.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(FakeHub.sha256(WEIGHTS)));
         }
         assertThat(repoDir().resolve("snapshots").resolve(COMMIT).resolve("model.safetensors")).doesNotExist();
     }
@@ -186,7 +190,8 @@ class HfHubDownloadTest {
         assertThatThrownBy(() -> hub(0).download(TINY, DownloadListener.none()))
                 .isInstanceOfSatisfying(HubException.class, e -> {
                     assertThat(e.kind()).isEqualTo(HubException.Kind.ACCESS_DENIED);
-                    assertThat(e).hasMessageContaining("HF_TOKEN").hasMessageContaining(REPO).hasMessageContaining("401");
+                    assertThat(e).hasMessageContaining("HF_TOKEN").hasMessageContaining(REPO)
+                            .hasMessageContaining("401");
                 });
         fake.clearRequests();
 
@@ -203,14 +208,14 @@ class HfHubDownloadTest {
     void aRefusedTokenIsReportedWithoutRevealingIt() {
         fake.requiredToken = "hf_right";
         assertThatThrownBy(() -> new HfHub(settings(home, fake, "hf_wrong", 0)).download(TINY, DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.ACCESS_DENIED))
+                .satisfies(HubTestRepos.hubError(HubException.Kind.ACCESS_DENIED))
                 .hasMessageContaining("HF_TOKEN was refused").hasMessageNotContaining("hf_wrong");
     }
 
     @Test
     void notFoundErrorsNameTheRepositoryRevisionOrFile() {
         assertThatThrownBy(() -> hub(0).download(ModelRef.parse("hf:TestOrg/Missing"), DownloadListener.none()))
-                .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.NOT_FOUND))
+                .satisfies(HubTestRepos.hubError(HubException.Kind.NOT_FOUND))
                 .hasMessageContaining("repository TestOrg/Missing not found");
         assertThatThrownBy(() -> hub(0).download(TINY.withRevision("v9"), DownloadListener.none()))
                 .hasMessageContaining("revision 'v9'").hasMessageContaining(REPO);
@@ -235,7 +240,8 @@ class HfHubDownloadTest {
 
         assertThat(Files.readString(repoDir().resolve("refs/refs/pr/1"))).isEqualTo(COMMIT);
         assertThat(snapshot.resolve("config.json")).isRegularFile();
-        assertThat(fake.requests()).anyMatch(r -> r.path().equals("/api/models/TestOrg/Tiny-Model/revision/refs%2Fpr%2F1"));
+        assertThat(fake.requests())
+                .anyMatch(r -> r.path().equals("/api/models/TestOrg/Tiny-Model/revision/refs%2Fpr%2F1"));
     }
 
     @Test
@@ -245,5 +251,28 @@ class HfHubDownloadTest {
         fake.addFile("TestOrg/OnlyGguf", "m-Q4_0.gguf", HubTestRepos.bytes(100, 9), true);
         assertThatThrownBy(() -> hub(0).download(ModelRef.parse("hf:TestOrg/OnlyGguf"), DownloadListener.none()))
                 .hasMessageContaining("no .safetensors").hasMessageContaining("m-Q4_0.gguf");
+    }
+
+    @Test
+    void aRenamedRepositoryIsFollowedAndCachedUnderTheRequestedName() throws IOException {
+        fake.rename("OldOrg/Tiny-Model", REPO);
+        Path snapshot = hub(0).download(ModelRef.parse("hf:OldOrg/Tiny-Model"), DownloadListener.none());
+
+        assertThat(snapshot).isEqualTo(home.resolve("hub/models--OldOrg--Tiny-Model/snapshots").resolve(COMMIT));
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
+    }
+
+    @Test
+    void concurrentDownloadsOfOneModelShareTheBlobsSafely() throws Exception {
+        try (var pool = Executors.newFixedThreadPool(3)) {
+            List<Future<Path>> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                results.add(pool.submit(() -> hub(0).download(TINY, DownloadListener.none())));
+            }
+            for (Future<Path> r : results) {
+                assertThat(Files.readAllBytes(r.get().resolve("model.safetensors"))).isEqualTo(WEIGHTS);
+            }
+        }
+        assertThat(fake.requests()).filteredOn(r -> r.server().equals("cdn")).hasSize(1);
     }
 }

@@ -1,11 +1,14 @@
 package dev.lathe.models.hub;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /** Repositories and settings shared by the hub tests. */
 final class HubTestRepos {
@@ -18,6 +21,11 @@ final class HubTestRepos {
     static final byte[] WEIGHTS = bytes(300_000, 1);
 
     private HubTestRepos() {
+    }
+
+    /** Asserts that a thrown exception is a {@link HubException} of the given kind. */
+    static Consumer<Throwable> hubError(HubException.Kind kind) {
+        return t -> assertThat(t).isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(kind));
     }
 
     static byte[] bytes(int n, long seed) {
