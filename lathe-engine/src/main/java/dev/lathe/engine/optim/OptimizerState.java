@@ -1,5 +1,6 @@
 package dev.lathe.engine.optim;
 
+import dev.lathe.engine.io.AtomicFile;
 import dev.lathe.engine.optim.Optimizer.Param;
 import dev.lathe.engine.optim.Optimizer.ParamState;
 import dev.lathe.engine.tensor.Tensor;
@@ -17,7 +18,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -99,16 +99,7 @@ public final class OptimizerState {
     }
 
     static void write(Optimizer opt, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                write(opt, os);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, out -> write(opt, out));
     }
 
     static void read(Optimizer opt, Path file) throws IOException {

@@ -1,8 +1,8 @@
 package dev.lathe.models.format.gguf;
 
+import dev.lathe.engine.io.AtomicFile;
 import dev.lathe.engine.tensor.DType;
 import dev.lathe.engine.tensor.Tensor;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
@@ -11,9 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,17 +81,7 @@ public final class GgufWriter {
 
     /** Writes the file atomically. */
     public void write(Path path) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream raw = Files.newOutputStream(tmp);
-                    OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
-                writeTo(out);
-            }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(path, this::writeTo);
     }
 
     private void writeTo(OutputStream out) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.engine.io.AtomicFile;
 import dev.lathe.engine.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -11,10 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -44,34 +42,21 @@ public final class SafetensorsWriter {
                     + ByteOrder.nativeOrder());
         }
         byte[] header = header(file, tensors, metadata);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip());
-                writeFully(out, ByteBuffer.wrap(header));
-                // Heap tensors (float[]/short[] segments) have no ByteBuffer view: stage through one buffer.
-                ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
-                MemorySegment staging = MemorySegment.ofBuffer(buffer);
-                for (Tensor t : tensors.values()) {
-                    MemorySegment bytes = (t.isContiguous() ? t : t.copyContiguous()).data();
-                    for (long at = 0; at < bytes.byteSize(); at += CHUNK) {
-                        int n = (int) Math.min(CHUNK, bytes.byteSize() - at);
-                        MemorySegment.copy(bytes, at, staging, 0, n);
-                        writeFully(out, buffer.clear().limit(n));
-                    }
+        AtomicFile.writeChannel(file, out -> {
+            writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip());
+            writeFully(out, ByteBuffer.wrap(header));
+            // Heap tensors (float[]/short[] segments) have no ByteBuffer view: stage through one buffer.
+            ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+            MemorySegment staging = MemorySegment.ofBuffer(buffer);
+            for (Tensor t : tensors.values()) {
+                MemorySegment bytes = (t.isContiguous() ? t : t.copyContiguous()).data();
+                for (long at = 0; at < bytes.byteSize(); at += CHUNK) {
+                    int n = (int) Math.min(CHUNK, bytes.byteSize() - at);
+                    MemorySegment.copy(bytes, at, staging, 0, n);
+                    writeFully(out, buffer.clear().limit(n));
                 }
-                out.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        });
     }
 
     /** The JSON header, padded with spaces so that 8 + its length is a multiple of 8. */
