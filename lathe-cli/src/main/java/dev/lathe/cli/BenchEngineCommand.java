@@ -4,6 +4,8 @@ import dev.lathe.engine.kernel.Gemm;
 import dev.lathe.engine.kernel.Parallel;
 import dev.lathe.engine.kernel.Simd;
 import dev.lathe.engine.tensor.DType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
@@ -96,22 +98,23 @@ final class BenchEngineCommand implements Callable<Integer> {
             return gflops.get(s.label() + "@" + threads);
         }
 
-        @SuppressWarnings("unchecked")
         static TorchFigures load(Path file) throws IOException {
-            Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(Files.readString(file));
-            Map<String, Double> figures = new java.util.HashMap<>();
-            for (Object o : (List<Object>) doc.get("results")) {
-                Map<String, Object> r = (Map<String, Object>) o;
-                String key = num(r, "m") + "x" + num(r, "k") + "x" + num(r, "n") + "@" + num(r, "threads");
-                figures.put(key, ((Number) r.get("gflops")).doubleValue());
+            JsonNode doc = new ObjectMapper().readTree(file.toFile());
+            JsonNode results = doc.path("results");
+            if (!results.isArray()) {
+                throw new IOException(file + ": no \"results\" array; re-record it with tools/reference/bench_matmul.py");
             }
-            String origin = "torch " + doc.get("torch") + " (BLAS: " + doc.get("blas") + ") on " + doc.get("cpu")
-                    + ", " + num(doc, "cores") + " cores, recorded " + doc.get("date") + " [" + file + "]";
+            Map<String, Double> figures = new java.util.HashMap<>();
+            for (JsonNode r : results) {
+                String key = r.path("m").asLong() + "x" + r.path("k").asLong() + "x" + r.path("n").asLong() + "@"
+                        + r.path("threads").asLong();
+                figures.put(key, r.path("gflops").asDouble());
+            }
+            String env = doc.path("env").isObject() && !doc.path("env").isEmpty() ? ", env " + doc.path("env") : "";
+            String origin = "torch " + doc.path("torch").asText() + " (BLAS: " + doc.path("blas").asText() + env
+                    + ") on " + doc.path("cpu").asText() + ", " + doc.path("cores").asLong() + " cores, recorded "
+                    + doc.path("date").asText() + " [" + file + "]";
             return new TorchFigures(origin, figures);
-        }
-
-        private static long num(Map<String, Object> m, String key) {
-            return ((Number) m.get(key)).longValue();
         }
     }
 
