@@ -77,7 +77,8 @@ public final class ChatTemplate {
                 ? config.chatTemplates().get(name)
                 : config.defaultChatTemplate().orElse(config.chatTemplates().isEmpty() ? CHATML : null);
         if (source == null) {
-            throw new IllegalArgumentException("tokenizer_config.json: 'chat_template' lists " + config.chatTemplates().keySet()
+            throw new IllegalArgumentException("tokenizer_config.json: 'chat_template' lists "
+                    + config.chatTemplates().keySet()
                     + " but none is named 'default'; pick one by name");
         }
         Map<String, Object> tokens = new LinkedHashMap<>();

@@ -82,8 +82,8 @@ final class JinjaCompat {
         return NOT_COMPARISON.matcher(body).replaceAll("not ($1 $2 $3)");
     }
 
-    private static final java.util.regex.Pattern FILTERED_FOR =
-            java.util.regex.Pattern.compile("^\\s*for\\s+(.+?)\\s+in\\s+(.+?)\\s+if\\s+(.+?)\\s*$", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern FILTERED_FOR = java.util.regex.Pattern.compile(
+            "^\\s*for\\s+(.+?)\\s+in\\s+(.+?)\\s+if\\s+(.+?)\\s*$", java.util.regex.Pattern.DOTALL);
 
     /**
      * {@code for VARS in SEQ if COND} becomes a first loop collecting the items that pass COND and a

@@ -41,7 +41,8 @@ final class PyStringMethods extends ELResolver {
             case "lower" -> s.toLowerCase(java.util.Locale.ROOT);
             case "title" -> title(s);
             case "capitalize" -> s.isEmpty() ? s
-                    : s.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + s.substring(1).toLowerCase(java.util.Locale.ROOT);
+                    : s.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                            + s.substring(1).toLowerCase(java.util.Locale.ROOT);
             case "replace" -> replace(s, String.valueOf(p[0]), String.valueOf(p[1]), p.length > 2 ? toInt(p[2]) : -1);
             case "join" -> join(s, p[0]);
             case "find" -> s.indexOf(String.valueOf(p[0]));
@@ -57,7 +58,8 @@ final class PyStringMethods extends ELResolver {
     }
 
     static boolean isSpace(int c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0x1c || c == 0x1d || c == 0x1e || c == 0x1f;
+        // Python's str.isspace: Unicode whitespace and the separators 0x1c-0x1f
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || (c >= 0x1c && c <= 0x1f);
     }
 
     private static String chars(Object[] p) {

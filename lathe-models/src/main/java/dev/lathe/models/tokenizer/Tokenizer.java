@@ -67,8 +67,9 @@ public final class Tokenizer implements AutoCloseable {
         this.bos = specialToken(config.bosToken());
         this.eos = specialToken(config.eosToken());
         this.pad = specialToken(config.padToken());
+        JsonNode modelUnk = json.path("model").path("unk_token");
         this.unk = specialToken(config.unkToken() != null ? config.unkToken()
-                : json.path("model").path("unk_token").isTextual() ? json.path("model").get("unk_token").asText() : null);
+                : modelUnk.isTextual() ? modelUnk.asText() : null);
         long h;
         try {
             h = NativeTokenizers.lib().createTokenizerFromString(jsonText);
@@ -126,13 +127,15 @@ public final class Tokenizer implements AutoCloseable {
         }
         for (JsonNode added : json.path("added_tokens")) {
             if (!added.path("content").isTextual() || !added.path("id").canConvertToInt()) {
-                throw new IllegalArgumentException(origin + ": 'added_tokens' entry needs 'id' and 'content': " + added);
+                throw new IllegalArgumentException(origin + ": 'added_tokens' entry needs 'id' and 'content': "
+                        + added);
             }
             out.put(added.get("content").asText(), added.get("id").asInt());
         }
         for (var e : out.entrySet()) {
             if (e.getValue() < 0) {
-                throw new IllegalArgumentException(origin + ": token '" + e.getKey() + "' has negative id " + e.getValue());
+                throw new IllegalArgumentException(origin + ": token '" + e.getKey() + "' has negative id "
+                        + e.getValue());
             }
         }
         return out;
@@ -196,7 +199,9 @@ public final class Tokenizer implements AutoCloseable {
     public String idToToken(int id) {
         checkId(id);
         String token = idToToken[id];
-        if (token == null) throw new IllegalArgumentException(origin + ": id " + id + " has no token (a hole in the vocabulary)");
+        if (token == null) {
+            throw new IllegalArgumentException(origin + ": id " + id + " has no token (a hole in the vocabulary)");
+        }
         return token;
     }
 

@@ -31,9 +31,16 @@ class ChatTemplateTest {
         }
     }
 
+    /** Messages from JSON: role, content (string, parts or null) and any extra fields. */
+    @SuppressWarnings("unchecked")
     static List<ChatMessage> messages(JsonNode array) {
         List<ChatMessage> out = new ArrayList<>();
-        for (JsonNode m : array) out.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
+        for (JsonNode m : array) {
+            Map<String, Object> fields = JSON.convertValue(m, LinkedHashMap.class);
+            String role = (String) fields.remove("role");
+            Object content = fields.remove("content");
+            out.add(new ChatMessage(role, content, fields));
+        }
         return out;
     }
 
@@ -63,7 +70,8 @@ class ChatTemplateTest {
             c.get("variables").properties().forEach(e -> vars.put(e.getKey(), e.getValue().asText()));
             out.add(Arguments.of(c.get("template").asText(), c.get("source").asText(), messages(c.get("messages")),
                     c.get("bos").isNull() ? null : c.get("bos").asText(), c.get("eos").asText(),
-                    c.get("add_generation_prompt").asBoolean(), vars, c.get("expected").asText()));
+                    c.get("add_generation_prompt").asBoolean(), vars,
+                    c.has("tools") ? JSON.convertValue(c.get("tools"), List.class) : null, c.get("expected").asText()));
         }
         return out.stream();
     }
@@ -71,9 +79,10 @@ class ChatTemplateTest {
     @ParameterizedTest(name = "{0} ({1})")
     @MethodSource("realTemplateCases")
     void realModelTemplatesRenderTheirReferencePrompt(String file, String source, List<ChatMessage> messages,
-            String bos, String eos, boolean addGenerationPrompt, Map<String, Object> variables, String expected) {
+            String bos, String eos, boolean addGenerationPrompt, Map<String, Object> variables, List<?> tools,
+            String expected) {
         ChatTemplate template = ChatTemplate.of(resource(file), bos, eos);
-        assertThat(template.render(messages, addGenerationPrompt, null, variables)).isEqualTo(expected);
+        assertThat(template.render(messages, addGenerationPrompt, tools, variables)).isEqualTo(expected);
     }
 
     @Test
@@ -90,7 +99,7 @@ class ChatTemplateTest {
 
     @Test
     void llama32RendersToolsAsPythonJsonInTheFirstUserMessage() {
-        ChatTemplate llama = ChatTemplate.of(resource("meta-llama-Llama-3.2-3B-Instruct.jinja"), "<|begin_of_text|>", "<|eot_id|>");
+        ChatTemplate llama = llama32();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("type", "object");
         params.put("properties", Map.of("city", Map.of("type", "string")));
@@ -135,8 +144,9 @@ class ChatTemplateTest {
 
     @Test
     void llama32RendersAToolCallAndItsResult() {
-        ChatTemplate llama = ChatTemplate.of(resource("meta-llama-Llama-3.2-3B-Instruct.jinja"), "<|begin_of_text|>", "<|eot_id|>");
-        Map<String, Object> call = Map.of("function", Map.of("name", "get_weather", "arguments", Map.of("city", "Paris")));
+        ChatTemplate llama = llama32();
+        Map<String, Object> call =
+                Map.of("function", Map.of("name", "get_weather", "arguments", Map.of("city", "Paris")));
         List<ChatMessage> messages = List.of(ChatMessage.user("Weather?"),
                 new ChatMessage("assistant", null, Map.of("tool_calls", List.of(call))),
                 new ChatMessage("tool", "sunny"));
@@ -144,6 +154,10 @@ class ChatTemplateTest {
         assertThat(out).endsWith("<|start_header_id|>assistant<|end_header_id|>\n\n"
                 + "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}<|eot_id|>"
                 + "<|start_header_id|>ipython<|end_header_id|>\n\nsunny<|eot_id|>");
+    }
+
+    private static ChatTemplate llama32() {
+        return ChatTemplate.of(resource("meta-llama-Llama-3.2-3B-Instruct.jinja"), "<|begin_of_text|>", "<|eot_id|>");
     }
 
     @Test
@@ -155,24 +169,29 @@ class ChatTemplateTest {
 
     @Test
     void pythonStringMethodsBehaveAsInPython() {
-        String t = "{{ s.strip() }}|{{ s.lstrip() }}|{{ s.rstrip() }}|{{ yes(s.startswith(' a')) }}|{{ yes(s.endswith('c ')) }}"
+        String t = "{{ s.strip() }}|{{ s.lstrip() }}|{{ s.rstrip() }}"
+                + "|{{ yes(s.startswith(' a')) }}|{{ yes(s.endswith('c ')) }}"
                 + "|{{ s.split() | length }}|{{ 'a,b,,c'.split(',') | join('/') }}|{{ 'x-y-z'.split('-', 1)[1] }}"
                 + "|{{ 'hello world'.title() }}|{{ 'aBc'.upper() }}{{ 'aBc'.lower() }}|{{ 'aaa'.replace('a', 'b', 2) }}"
-                + "|{{ s.strip(' ac') }}|{{ yes('<think>x'.startswith(('<tool', '<think'))) }}|{{ ', '.join(['p', 'q']) }}"
+                + "|{{ s.strip(' ac') }}|{{ yes('<think>x'.startswith(('<tool', '<think'))) }}"
+                + "|{{ ', '.join(['p', 'q']) }}"
                 + "|{{ s | trim }}";
         String macro = "{% macro yes(b) %}{% if b %}True{% else %}False{% endif %}{% endmacro %}";
         String out = ChatTemplate.of(macro + t, null, null).render(List.of(), false, null, Map.of("s", " a b c "));
-        assertThat(out).isEqualTo("a b c|a b c | a b c|True|True|3|a/b//c|y-z|Hello World|ABCabc|bba|b|True|p, q|a b c");
+        assertThat(out).isEqualTo(
+                "a b c|a b c | a b c|True|True|3|a/b//c|y-z|Hello World|ABCabc|bba|b|True|p, q|a b c");
     }
 
     @Test
     void namespacesLoopControlsAndSlicesWork() {
         String t = "{% set ns = namespace(n=0, last='') %}{% for m in messages %}{% set ns.n = ns.n + 1 %}"
-                + "{% if loop.first %}[{% endif %}{{ loop.index0 }}:{{ m.role }}{% if not loop.last %},{% else %}]{% endif %}"
+                + "{% if loop.first %}[{% endif %}{{ loop.index0 }}:{{ m.role }}"
+                + "{% if not loop.last %},{% else %}]{% endif %}"
                 + "{% set ns.last = m['content'] %}{% endfor %}{{ ns.n }} {{ ns.last }} {{ messages[1:] | length }}"
                 + " {{ messages[-1].role }}{% for k, v in {'a': 1}.items() %} {{ k }}={{ v }}{% endfor %}";
         List<ChatMessage> msgs = List.of(ChatMessage.system("s"), ChatMessage.user("u"), ChatMessage.assistant("a"));
-        assertThat(ChatTemplate.of(t, null, null).render(msgs, false)).isEqualTo("[0:system,1:user,2:assistant]3 a 2 assistant a=1");
+        assertThat(ChatTemplate.of(t, null, null).render(msgs, false))
+                .isEqualTo("[0:system,1:user,2:assistant]3 a 2 assistant a=1");
     }
 
     @Test
@@ -194,7 +213,8 @@ class ChatTemplateTest {
         String t = "{% if not x|length == 1 %}A{% else %}B{% endif %}{% if not 'a' in ['b'] %}C{% endif %}"
                 + "{% if not y is defined %}D{% endif %}{% if 'b' not in x %}E{% endif %}"
                 + "{% if not '<<SYS>>' in z[0]['c'] %}F{% endif %}{% if not x[0] | string == '2' %}G{% endif %}";
-        assertThat(ChatTemplate.of(t, null, null).render(List.of(), false, null, Map.of("x", List.of(1, 2), "z", List.of(Map.of("c", "<<SYS>> hi")))))
+        Map<String, Object> vars = Map.of("x", List.of(1, 2), "z", List.of(Map.of("c", "<<SYS>> hi")));
+        assertThat(ChatTemplate.of(t, null, null).render(List.of(), false, null, vars))
                 .isEqualTo("ACDEG");
     }
 
@@ -205,25 +225,30 @@ class ChatTemplateTest {
                 + "|{% for key, val in tools[0].items() if key != 'return' %}{{ key }}{% if val is string %}=s"
                 + "{% elif val is mapping %}=m{% endif %};{% endfor %}"
                 + "|{% set out = tools[0] | tojson %}{{ out[:-1] }}|{{ 'abc'[1:] }}|{{ (messages | last).role }}"
-                + "|{% if nothing is none %}none{% endif %}|{{ 7 | string + 'x' }}|{{ messages | map(attribute='role') | join(',') }}"
-                + "|{% for k, v in tools[0].items() if k != 'return' %}{{ loop.index }}{{ k }}{% if not loop.last %}, {% endif %}{% endfor %}";
+                + "|{% if nothing is none %}none{% endif %}|{{ 7 | string + 'x' }}"
+                + "|{{ messages | map(attribute='role') | join(',') }}"
+                + "|{% for k, v in tools[0].items() if k != 'return' %}{{ loop.index }}{{ k }}"
+                + "{% if not loop.last %}, {% endif %}{% endfor %}";
         Map<String, Object> tool = new LinkedHashMap<>();
         tool.put("name", "f");
         tool.put("parameters", Map.of("a", 1));
         tool.put("return", "x");
-        List<ChatMessage> msgs = List.of(ChatMessage.user("one"), ChatMessage.assistant("two"), ChatMessage.user("three"));
+        List<ChatMessage> msgs =
+                List.of(ChatMessage.user("one"), ChatMessage.assistant("two"), ChatMessage.user("three"));
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("nothing", null);
         assertThat(ChatTemplate.of(t, null, null).render(msgs, false, List.of(tool), vars))
                 .isEqualTo("2|last user: three|name=s;parameters=m;"
-                        + "|{\"name\": \"f\", \"parameters\": {\"a\": 1}, \"return\": \"x\"|bc|user|none|7x|user,assistant,user"
+                        + "|{\"name\": \"f\", \"parameters\": {\"a\": 1}, \"return\": \"x\""
+                        + "|bc|user|none|7x|user,assistant,user"
                         + "|1name, 2parameters");
     }
 
     @Test
     void contentAsAListOfPartsReachesTheTemplate() {
         String t = "{% for m in messages %}{% if m.content is string %}{{ m.content }}{% else %}"
-                + "{% for p in m.content %}{% if p.type == 'text' %}{{ p.text }}{% endif %}{% endfor %}{% endif %}{% endfor %}";
+                + "{% for p in m.content %}{% if p.type == 'text' %}{{ p.text }}{% endif %}{% endfor %}"
+                + "{% endif %}{% endfor %}";
         List<ChatMessage> msgs = List.of(new ChatMessage("user", List.of(Map.of("type", "text", "text", "Hello "),
                 Map.of("type", "image"), Map.of("type", "text", "text", "there"))), ChatMessage.assistant("!"));
         assertThat(ChatTemplate.of(t, null, null).render(msgs, false)).isEqualTo("Hello there!");
@@ -241,14 +266,17 @@ class ChatTemplateTest {
     void theConfigsTemplateAndSpecialTokensAreUsedIncludingTheNamedListForm() throws IOException {
         JsonNode config = JSON.readTree("""
                 {"bos_token": {"content": "<s>"}, "eos_token": "</s>",
-                 "chat_template": [{"name": "default", "template": "{{ bos_token }}{{ messages[0].content }}{{ eos_token }}"},
+                 "chat_template": [
+                   {"name": "default", "template": "{{ bos_token }}{{ messages[0].content }}{{ eos_token }}"},
                                    {"name": "tool_use", "template": "T{{ tools | length }}"}]}""");
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("chat-config");
         java.nio.file.Files.writeString(dir.resolve("tokenizer_config.json"), config.toString());
         TokenizerConfig tc = TokenizerConfig.load(dir);
         assertThat(ChatTemplate.fromConfig(tc).render(List.of(ChatMessage.user("hi")), false)).isEqualTo("<s>hi</s>");
-        assertThat(ChatTemplate.fromConfig(tc, "tool_use").render(List.of(), false, List.of(Map.of()), Map.of())).isEqualTo("T1");
-        assertThat(ChatTemplate.fromConfig(tc, "absent").render(List.of(ChatMessage.user("x")), false)).isEqualTo("<s>x</s>");
+        assertThat(ChatTemplate.fromConfig(tc, "tool_use").render(List.of(), false, List.of(Map.of()), Map.of()))
+                .isEqualTo("T1");
+        assertThat(ChatTemplate.fromConfig(tc, "absent").render(List.of(ChatMessage.user("x")), false))
+                .isEqualTo("<s>x</s>");
     }
 
     @Test

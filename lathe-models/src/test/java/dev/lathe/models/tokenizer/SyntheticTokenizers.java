@@ -19,7 +19,10 @@ final class SyntheticTokenizers {
 
     static final String CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"";
 
-    /** Llama-2 layout: <unk> <s> </s>, 256 byte tokens, "▁", then characters; decoder Replace+ByteFallback+Fuse+Strip. */
+    /**
+     * Llama-2 layout: {@code <unk> <s> </s>}, 256 byte tokens, "▁", then characters; decoder
+     * Replace + ByteFallback + Fuse + Strip.
+     */
     static Tokenizer byteFallback(Path dir) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
@@ -70,13 +73,14 @@ final class SyntheticTokenizers {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("version", "1.0");
-        root.putArray("added_tokens").addObject().put("id", 256).put("content", "<|endoftext|>").put("single_word", false)
-                .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        root.putArray("added_tokens").addObject().put("id", 256).put("content", "<|endoftext|>")
+                .put("single_word", false).put("lstrip", false).put("rstrip", false).put("normalized", false)
+                .put("special", true);
         root.putNull("normalizer");
-        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
-                .put("use_regex", true);
-        root.putObject("post_processor").put("type", "ByteLevel").put("add_prefix_space", true).put("trim_offsets", false)
-                .put("use_regex", true);
+        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false)
+                .put("trim_offsets", true).put("use_regex", true);
+        root.putObject("post_processor").put("type", "ByteLevel").put("add_prefix_space", true)
+                .put("trim_offsets", false).put("use_regex", true);
         root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", true).put("trim_offsets", true)
                 .put("use_regex", true);
         ObjectNode model = root.putObject("model").put("type", "BPE").putNull("dropout").putNull("unk_token")

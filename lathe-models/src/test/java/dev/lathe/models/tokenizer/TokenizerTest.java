@@ -71,7 +71,8 @@ class TokenizerTest {
 
     @Test
     void withoutSpecialTokensNoBosIsAdded() {
-        assertThat(TestTokenizers.tinyStories().encode("Once upon a time", false)).containsExactly(80, 147, 201, 282, 57);
+        assertThat(TestTokenizers.tinyStories().encode("Once upon a time", false))
+                .containsExactly(80, 147, 201, 282, 57);
     }
 
     @Test
@@ -129,7 +130,8 @@ class TokenizerTest {
         assertThat(tok.encode("Hello world is a test", false)).containsExactly(7592, 2088, 2003, 1037, 3231);
         assertThat(tok.vocabSize()).isEqualTo(30522);
         assertThat(tok.unk()).contains(new SpecialToken("[UNK]", 100));
-        assertThat(tok.decode(new int[] {101, 7592, 2088, 2003, 1037, 3231, 102}, true)).isEqualTo("hello world is a test");
+        assertThat(tok.decode(new int[] {101, 7592, 2088, 2003, 1037, 3231, 102}, true))
+                .isEqualTo("hello world is a test");
         assertThat(tok.decode(new int[] {101, 7592, 2088, 102}, false)).isEqualTo("[CLS] hello world [SEP]");
     }
 
@@ -151,7 +153,8 @@ class TokenizerTest {
     void badIdsMissingFilesAndClosedTokenizersGiveClearErrors() throws IOException {
         Tokenizer shared = TestTokenizers.tinyStories();
         assertThatThrownBy(() -> shared.decode(new int[] {5, 2048}, true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2048").hasMessageContaining("[0, 2048)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id 2048")
+                .hasMessageContaining("[0, 2048)");
         assertThatThrownBy(() -> shared.idToToken(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Tokenizer.load(tmp)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tokenizer.json");
@@ -164,7 +167,8 @@ class TokenizerTest {
         Tokenizer tok = Tokenizer.load(copyTinyStories());
         tok.close();
         tok.close();
-        assertThatThrownBy(() -> tok.encode("x", true)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> tok.encode("x", true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
