@@ -28,6 +28,10 @@ import jinjava.javax.el.CompositeELResolver;
  * <p>Models without a template get {@link #CHATML}: {@code <|im_start|>role\ncontent<|im_end|>\n}
  * per message and {@code <|im_start|>assistant\n} as the generation prompt.
  *
+ * <p>Where Jinjava still differs from Python's Jinja2 (none of it seen in HF chat templates): a
+ * boolean prints as {@code true}, not {@code True}; a dict or list printed whole is not in Python's
+ * repr; {@code {% raw %}} blocks are not protected from the source rewrites of {@link JinjaCompat}.
+ *
  * <p>Immutable and thread-safe. The rendered text already holds the special tokens the template
  * writes (often BOS), so tokenize it with {@code addSpecialTokens = false}.
  */
