@@ -10,6 +10,15 @@ public enum Activation {
     GELU,
     GELU_TANH;
 
+    /** The Hugging Face name written to a config ({@link #ofHfName} reads it back as this activation). */
+    public String hfName() {
+        return switch (this) {
+            case SILU -> "silu";
+            case GELU -> "gelu";
+            case GELU_TANH -> "gelu_new";
+        };
+    }
+
     /** The activation for a Hugging Face name, or null when unsupported. */
     public static Activation ofHfName(String name) {
         return switch (name) {

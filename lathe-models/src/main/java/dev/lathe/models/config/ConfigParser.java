@@ -55,7 +55,7 @@ final class ConfigParser {
         int kvHeads = f.optInt("num_key_value_heads", heads);
         int headDim = f.optInt("head_dim", -1);
         if (headDim < 0) {
-            headDim = f.divide(hidden, heads, "hidden_size", "num_attention_heads");
+            headDim = f.divide(hidden, heads, "hidden_size", "num_attention_heads", true);
         }
         if (kvHeads < 1 || heads % kvHeads != 0) {
             throw f.error("num_key_value_heads", kvHeads + " must divide num_attention_heads = " + heads);
@@ -76,7 +76,7 @@ final class ConfigParser {
         int heads = f.requiredInt("n_head");
         int inner = f.optInt("n_inner", 4 * hidden); // null in most configs: 4 * n_embd
         return new ModelConfig(ModelFamily.GPT2, modelType, f.requiredInt("vocab_size"), hidden, inner,
-                f.requiredInt("n_layer"), heads, heads, f.divide(hidden, heads, "n_embd", "n_head"),
+                f.requiredInt("n_layer"), heads, heads, f.divide(hidden, heads, "n_embd", "n_head", false),
                 f.requiredInt("n_positions"), f.optDouble("layer_norm_epsilon", 1e-5), 10000.0,
                 new RopeConfig.None(), f.optBool("tie_word_embeddings", true),
                 activation(f, "activation_function", "gelu_new"), true, true, true,
@@ -87,14 +87,23 @@ final class ConfigParser {
     private static ModelConfig bert(Fields f, String modelType, JsonNode gen) {
         int hidden = f.requiredInt("hidden_size");
         int heads = f.requiredInt("num_attention_heads");
+        String positions = f.optString("position_embedding_type");
+        if (positions != null && !positions.equals("absolute")) {
+            // relative_key / relative_key_query add a distance embedding to the scores that the encoder lacks.
+            throw f.error("position_embedding_type", "\"" + positions + "\" is not supported (only \"absolute\")");
+        }
+        Activation act = activation(f, "hidden_act", "gelu");
+        if (act == Activation.SILU) {
+            throw f.error("hidden_act", "\"" + f.optString("hidden_act") + "\" is not supported for BERT (gelu,"
+                    + " gelu_new, gelu_pytorch_tanh)");
+        }
         return new ModelConfig(ModelFamily.BERT, modelType, f.requiredInt("vocab_size"), hidden,
                 f.requiredInt("intermediate_size"), f.requiredInt("num_hidden_layers"), heads, heads,
-                f.divide(hidden, heads, "hidden_size", "num_attention_heads"),
+                f.divide(hidden, heads, "hidden_size", "num_attention_heads", false),
                 f.optInt("max_position_embeddings", 512), f.optDouble("layer_norm_eps", 1e-12), 10000.0,
-                new RopeConfig.None(), f.optBool("tie_word_embeddings", true),
-                activation(f, "hidden_act", "gelu"), true, true, true, tokenId(f, gen, "bos_token_id"),
-                eos(f, gen), tokenId(f, null, "pad_token_id"), f.optString("torch_dtype"),
-                f.optInt("type_vocab_size", 2));
+                new RopeConfig.None(), f.optBool("tie_word_embeddings", true), act, true, true, true,
+                tokenId(f, gen, "bos_token_id"), eos(f, gen), tokenId(f, null, "pad_token_id"),
+                f.optString("torch_dtype"), f.optInt("type_vocab_size", 2));
     }
 
     private static Activation activation(Fields f, String field, String fallback) {
@@ -273,10 +282,11 @@ final class ConfigParser {
             return v.textValue();
         }
 
-        int divide(int total, int parts, String totalField, String partsField) {
+        /** {@code total / parts}; {@code headDimHint}: the family accepts an explicit head_dim instead. */
+        int divide(int total, int parts, String totalField, String partsField, boolean headDimHint) {
             if (total % parts != 0) {
                 throw error(totalField, "= " + total + " is not divisible by " + partsField + " = " + parts
-                        + " (set head_dim explicitly)");
+                        + (headDimHint ? " (set head_dim explicitly)" : ""));
             }
             return total / parts;
         }

@@ -23,6 +23,9 @@ import java.util.OptionalInt;
  * @param eosTokenIds        end-of-sequence ids (generation config first, then config; may be empty)
  * @param torchDtype         {@code torch_dtype} as written, or null
  * @param typeVocabSize      BERT token type vocabulary (0 for decoders)
+ *
+ * <p>BERT uses the same record: {@link #normEps} is {@code layer_norm_eps}, {@link #hiddenAct} GELU or
+ * its tanh form, and only absolute position embeddings parse.
  */
 public record ModelConfig(
         ModelFamily family,
@@ -64,6 +67,14 @@ public record ModelConfig(
      */
     public static ModelConfig parse(String configJson, String generationConfigJson, String source) {
         return ConfigParser.parse(configJson, generationConfigJson, source);
+    }
+
+    /**
+     * This config as its family's Hugging Face {@code config.json} text, which {@link #parse} reads back
+     * to an equal config; fails for a config the family's fields cannot express.
+     */
+    public String toJson() {
+        return ConfigWriter.write(this);
     }
 
     /** The rotary embedding this config describes, in Hugging Face's rotate-half layout. */

@@ -130,7 +130,8 @@ public final class DecoderModel implements CausalLanguageModel {
     }
 
     private static Tensor linear(Tensor x, DecoderWeights.Linear l) {
-        return MatMul.linear(x, l.weight(), l.bias());
+        // Not l.weight(): for GPT-2's Conv1D that is a view made at load time, outside the graph.
+        return MatMul.linear(x, l.autogradWeight(), l.autogradBias());
     }
 
     private Tensor norm(Tensor x, DecoderWeights.Norm n) {

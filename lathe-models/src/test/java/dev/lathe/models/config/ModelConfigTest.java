@@ -7,6 +7,8 @@ import dev.lathe.engine.op.RopeConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelConfigTest {
     private static Path resource(String path) throws URISyntaxException {
@@ -93,6 +95,81 @@ class ModelConfigTest {
         assertThat(c.hiddenAct()).isEqualTo(Activation.GELU);
         assertThat(c.typeVocabSize()).isEqualTo(2);
         assertThat(c.padTokenId()).hasValue(0);
+    }
+
+    private static final String MINILM = """
+            {"architectures": ["BertModel"], "model_type": "bert", "hidden_act": "gelu", "hidden_size": 384,
+             "intermediate_size": 1536, "layer_norm_eps": 1e-12, "max_position_embeddings": 512,
+             "num_attention_heads": 12, "num_hidden_layers": 6, "pad_token_id": 0,
+             "position_embedding_type": "absolute", "type_vocab_size": 2, "vocab_size": 30522}
+            """;
+
+    @Test
+    void bertSizesEpsilonAndActivationAreReadFromAMiniLmConfig() {
+        ModelConfig c = ModelConfig.parse(MINILM, null, "minilm/config.json");
+        assertThat(c.vocabSize()).isEqualTo(30522);
+        assertThat(c.hiddenSize()).isEqualTo(384);
+        assertThat(c.numHiddenLayers()).isEqualTo(6);
+        assertThat(c.numAttentionHeads()).isEqualTo(12);
+        assertThat(c.intermediateSize()).isEqualTo(1536);
+        assertThat(c.maxPositionEmbeddings()).isEqualTo(512);
+        assertThat(c.typeVocabSize()).isEqualTo(2);
+        assertThat(c.normEps()).isEqualTo(1e-12);
+        assertThat(c.headDim()).isEqualTo(32);
+        assertThat(c.hiddenAct()).isEqualTo(Activation.GELU);
+        assertThat(ModelConfig.parse(MINILM.replace("\"gelu\"", "\"gelu_new\""), null, "m").hiddenAct())
+                .isEqualTo(Activation.GELU_TANH);
+    }
+
+    @Test
+    void missingOrUnsupportedBertFieldsAreNamed() {
+        assertThatThrownBy(() -> ModelConfig.parse(MINILM.replace("\"hidden_size\": 384,", ""), null, "b.json"))
+                .hasMessageContaining("b.json").hasMessageContaining("hidden_size").hasMessageContaining("missing");
+        assertThatThrownBy(() -> ModelConfig.parse(MINILM.replace("\"num_attention_heads\": 12",
+                "\"num_attention_heads\": 7"), null, "b.json")).hasMessageContaining("not divisible by")
+                .hasMessageContaining("num_attention_heads = 7");
+        assertThatThrownBy(() -> ModelConfig.parse(MINILM.replace("\"gelu\"", "\"relu\""), null, "b.json"))
+                .hasMessageContaining("hidden_act");
+        assertThatThrownBy(() -> ModelConfig.parse(MINILM.replace("\"gelu\"", "\"silu\""), null, "b.json"))
+                .hasMessageContaining("hidden_act").hasMessageContaining("BERT");
+        assertThatThrownBy(() -> ModelConfig.parse(MINILM.replace("\"absolute\"", "\"relative_key\""), null,
+                "b.json")).hasMessageContaining("position_embedding_type").hasMessageContaining("relative_key");
+        assertThatThrownBy(() -> ModelConfig.parse(MINILM.replace("1e-12", "-1"), null, "b.json"))
+                .hasMessageContaining("layer_norm_eps");
+        assertThatThrownBy(() -> ModelConfig.parse("[1]", null, "b.json")).hasMessageContaining("JSON object");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"models/TinyStories-656K", "tiny-models/llama3-rope-bf16", "tiny-models/mistral-head-dim",
+        "tiny-models/qwen2-bias", "tiny-models/gpt2", "tiny-models/llama-gqa", "models/bert-tiny"})
+    void everyConfigIsWrittenAsConfigJsonThatParsesBackToItself(String dir) throws Exception {
+        ModelConfig c = ModelConfig.read(resource(dir));
+        assertThat(ModelConfig.parse(c.toJson(), null, dir + " written")).isEqualTo(c);
+    }
+
+    @Test
+    void writtenJsonUsesTheFamilysFieldNames() {
+        ModelConfig bert = ModelConfig.parse(MINILM, null, "m");
+        assertThat(bert.toJson()).contains("\"layer_norm_eps\"", "\"type_vocab_size\"", "\"BertModel\"");
+        ModelConfig gpt2 = ModelConfig.parse("""
+                {"model_type": "gpt2", "vocab_size": 9, "n_embd": 8, "n_layer": 1, "n_head": 2,
+                 "n_positions": 16}""", null, "g");
+        assertThat(gpt2.toJson()).contains("\"n_embd\"", "\"layer_norm_epsilon\"", "\"gelu_new\"")
+                .doesNotContain("hidden_size");
+    }
+
+    @Test
+    void aConfigItsFamilysFieldsCannotExpressIsNotWritten() {
+        ModelConfig gpt2 = ModelConfig.parse("""
+                {"model_type": "gpt2", "vocab_size": 9, "n_embd": 8, "n_layer": 1, "n_head": 2,
+                 "n_positions": 16}""", null, "g");
+        ModelConfig withRope = new ModelConfig(gpt2.family(), gpt2.modelType(), gpt2.vocabSize(), gpt2.hiddenSize(),
+                gpt2.intermediateSize(), gpt2.numHiddenLayers(), gpt2.numAttentionHeads(), gpt2.numKeyValueHeads(),
+                gpt2.headDim(), gpt2.maxPositionEmbeddings(), gpt2.normEps(), 500000.0, gpt2.ropeScaling(),
+                gpt2.tieWordEmbeddings(), gpt2.hiddenAct(), true, true, true, gpt2.bosTokenId(), gpt2.eosTokenIds(),
+                gpt2.padTokenId(), gpt2.torchDtype(), 0);
+        assertThatThrownBy(withRope::toJson).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be written");
     }
 
     @Test

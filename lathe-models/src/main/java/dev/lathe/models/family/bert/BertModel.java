@@ -11,6 +11,9 @@ import dev.lathe.engine.op.Reductions;
 import dev.lathe.engine.op.Views;
 import dev.lathe.engine.tensor.DType;
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.config.Activation;
+import dev.lathe.models.config.ModelConfig;
+import dev.lathe.models.config.ModelFamily;
 import dev.lathe.models.format.Weights;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,7 +40,7 @@ import java.util.function.Function;
  * such rows differ, and they are meaningless in both.
  */
 public final class BertModel implements AutoCloseable {
-    private final BertConfig config;
+    private final ModelConfig config;
     private final Map<String, Tensor> parameters; // HF names without any "bert." prefix
     private final Tensor wordEmbeddings;          // (V, C)
     private final Tensor positionEmbeddings;      // (maxPositions, C)
@@ -53,7 +56,7 @@ public final class BertModel implements AutoCloseable {
             Tensor intermediate, Tensor intermediateBias, Tensor output, Tensor outputBias,
             Tensor outputNormWeight, Tensor outputNormBias) {}
 
-    private BertModel(BertConfig config, Map<String, Tensor> parameters, List<Layer> layers, AutoCloseable owned) {
+    private BertModel(ModelConfig config, Map<String, Tensor> parameters, List<Layer> layers, AutoCloseable owned) {
         this.config = config;
         this.owned = owned;
         this.parameters = Collections.unmodifiableMap(parameters);
@@ -66,7 +69,7 @@ public final class BertModel implements AutoCloseable {
     }
 
     /** Builds the model from tensors by Hugging Face name (with or without a "bert." prefix). */
-    public static BertModel load(Map<String, Tensor> weights, BertConfig config) {
+    public static BertModel load(Map<String, Tensor> weights, ModelConfig config) {
         return load(weights::get, config);
     }
 
@@ -75,7 +78,13 @@ public final class BertModel implements AutoCloseable {
      * when absent. Names are tried as given and with a "bert." prefix. Shapes are checked against the
      * config; 1-D weights are converted to F32, matrices are kept as stored (F32/F16/BF16).
      */
-    public static BertModel load(Function<String, Tensor> weights, BertConfig config) {
+    public static BertModel load(Function<String, Tensor> weights, ModelConfig config) {
+        if (config.family() != ModelFamily.BERT) {
+            throw new IllegalArgumentException("BertModel needs a bert config, got model_type " + config.modelType());
+        }
+        if (config.hiddenAct() == Activation.SILU) {
+            throw new IllegalArgumentException("BERT config: hidden_act silu is not supported (gelu, gelu_new)");
+        }
         Map<String, Tensor> params = new LinkedHashMap<>();
         int c = config.hiddenSize();
         int f = config.intermediateSize();
@@ -113,7 +122,7 @@ public final class BertModel implements AutoCloseable {
      * index). The weights stay memory-mapped until {@link #close()}.
      */
     public static BertModel load(Path modelDir) throws IOException {
-        BertConfig config = BertConfig.read(modelDir.resolve("config.json"));
+        ModelConfig config = ModelConfig.read(modelDir); // errors name the config.json and the field
         Weights weights = Weights.open(modelDir);
         try {
             BertModel m = load(name -> weights.contains(name) ? weights.tensor(name) : null, config);
@@ -157,8 +166,12 @@ public final class BertModel implements AutoCloseable {
         return t;
     }
 
-    public BertConfig config() {
+    public ModelConfig config() {
         return config;
+    }
+
+    private float eps() { // layer_norm_eps
+        return (float) config.normEps();
     }
 
     /** The weights by Hugging Face name (no "bert." prefix), e.g. to mark them trainable or save them. */
@@ -200,7 +213,7 @@ public final class BertModel implements AutoCloseable {
         Tensor x = Arithmetic.add(Embedding.lookup(wordEmbeddings, flatIds, b, t),        // (B, T, C)
                 Embedding.lookup(tokenTypeEmbeddings, flatTypes, b, t));
         x = Arithmetic.add(x, Embedding.lookup(positionEmbeddings, positions, t));       // (T, C) broadcast
-        x = Norms.layerNorm(x, embeddingNormWeight, embeddingNormBias, config.layerNormEps());
+        x = Norms.layerNorm(x, embeddingNormWeight, embeddingNormBias, eps());
         Tensor keyMask = flatMask == null ? null : maskTensor(flatMask, b, t);           // (B, S)
         for (Layer layer : layers) {
             x = layer(layer, x, keyMask, b, t);
@@ -211,20 +224,18 @@ public final class BertModel implements AutoCloseable {
     private Tensor layer(Layer l, Tensor x, Tensor keyMask, int b, int t) {
         int c = config.hiddenSize();
         int h = config.numAttentionHeads();
-        int d = config.headSize();
+        int d = config.headDim();
         Tensor q = heads(MatMul.linear(x, l.query(), l.queryBias()), b, t, h, d); // (B, H, T, D)
         Tensor k = heads(MatMul.linear(x, l.key(), l.keyBias()), b, t, h, d);     // (B, H, T, D)
         Tensor v = heads(MatMul.linear(x, l.value(), l.valueBias()), b, t, h, d); // (B, H, T, D)
         Tensor context = Attention.scaledDotProductAttention(q, k, v, false, keyMask); // (B, H, T, D)
         context = Views.reshape(Views.transpose(context, 1, 2), b, t, c);            // (B, T, C)
         Tensor attended = MatMul.linear(context, l.attentionOut(), l.attentionOutBias());
-        x = Norms.layerNorm(Arithmetic.add(attended, x), l.attentionNormWeight(), l.attentionNormBias(),
-                config.layerNormEps());
+        x = Norms.layerNorm(Arithmetic.add(attended, x), l.attentionNormWeight(), l.attentionNormBias(), eps());
         Tensor inner = Activations.gelu(MatMul.linear(x, l.intermediate(), l.intermediateBias()),
-                config.tanhApproximateGelu());                                         // (B, T, F)
+                config.hiddenAct() == Activation.GELU_TANH);                           // (B, T, F)
         Tensor out = MatMul.linear(inner, l.output(), l.outputBias());                 // (B, T, C)
-        return Norms.layerNorm(Arithmetic.add(out, x), l.outputNormWeight(), l.outputNormBias(),
-                config.layerNormEps());
+        return Norms.layerNorm(Arithmetic.add(out, x), l.outputNormWeight(), l.outputNormBias(), eps());
     }
 
     /** (B, T, C) -> (B, H, T, D), a view. */

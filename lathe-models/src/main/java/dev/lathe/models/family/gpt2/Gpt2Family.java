@@ -15,8 +15,10 @@ import java.util.List;
  * GPT-2 ({@code GPT2LMHeadModel}): learned position embeddings, LayerNorm, tanh-GELU MLP, and
  * {@code Conv1D} layers whose weights are stored (in, out), the transpose of nn.Linear. They are used
  * as transposed views, and the fused {@code c_attn} (C, 3C) as three column slices for q, k and v, so
- * nothing is copied. The head is tied to {@code wte}. Names may carry the {@code transformer.} prefix
- * (as {@code save_pretrained} writes them) or not (the original checkpoints).
+ * nothing is copied ({@link DecoderWeights.Linear#conv1d}; the autograd forward derives the same views
+ * with recording ops, so training updates the stored matrices). The head is tied to {@code wte}. Names
+ * may carry the {@code transformer.} prefix (as {@code save_pretrained} writes them) or not (the original
+ * checkpoints).
  */
 public final class Gpt2Family {
     private Gpt2Family() {}
@@ -40,7 +42,9 @@ public final class Gpt2Family {
             Tensor qkvBias = in.vector(l + "attn.c_attn.bias", 3 * c);
             layers.add(new DecoderWeights.Layer(
                     norm(in, l + "ln_1", c),
-                    slice(qkv, qkvBias, 0, c), slice(qkv, qkvBias, c, c), slice(qkv, qkvBias, 2 * c, c),
+                    DecoderWeights.Linear.conv1d(qkv, qkvBias, 0, c),
+                    DecoderWeights.Linear.conv1d(qkv, qkvBias, c, 2 * c),
+                    DecoderWeights.Linear.conv1d(qkv, qkvBias, 2 * c, 3 * c),
                     conv1d(in, l + "attn.c_proj", c, c),
                     norm(in, l + "ln_2", c),
                     null,
@@ -52,23 +56,8 @@ public final class Gpt2Family {
                 weights);
     }
 
-    /** Columns [start, start + n) of a Conv1D (K, 3C) matrix as an (n, K) Linear weight view. */
-    private static DecoderWeights.Linear slice(Tensor w, Tensor bias, int start, int n) {
-        int k = w.dim(0);
-        Tensor cols = w.view(new int[] {k, n}, w.strides(), w.offset() + start); // (K, n), row stride 3C
-        return new DecoderWeights.Linear(transposed(cols),
-                bias.view(new int[] {n}, bias.strides(), bias.offset() + start).copyContiguous());
-    }
-
     private static DecoderWeights.Linear conv1d(WeightLoader in, String prefix, int k, int n) {
-        return new DecoderWeights.Linear(transposed(in.matrix(prefix + ".weight", k, n)),
-                in.vector(prefix + ".bias", n));
-    }
-
-    /** The (N, K) view of a (K, N) matrix. */
-    private static Tensor transposed(Tensor w) {
-        long[] s = w.strides();
-        return w.view(new int[] {w.dim(1), w.dim(0)}, new long[] {s[1], s[0]}, w.offset());
+        return DecoderWeights.Linear.conv1d(in.matrix(prefix + ".weight", k, n), in.vector(prefix + ".bias", n), 0, n);
     }
 
     private static DecoderWeights.Norm norm(WeightLoader in, String prefix, int c) {

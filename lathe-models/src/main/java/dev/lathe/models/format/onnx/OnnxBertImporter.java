@@ -1,8 +1,11 @@
 package dev.lathe.models.format.onnx;
 
 import dev.lathe.engine.op.Views;
+import dev.lathe.engine.op.RopeConfig;
 import dev.lathe.engine.tensor.Tensor;
-import dev.lathe.models.family.bert.BertConfig;
+import dev.lathe.models.config.Activation;
+import dev.lathe.models.config.ModelConfig;
+import dev.lathe.models.config.ModelFamily;
 import dev.lathe.models.family.bert.BertModel;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import java.io.IOException;
@@ -19,6 +22,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -32,7 +36,8 @@ import java.util.stream.Stream;
  * stored (in, out), are named from the graph: the MatMul whose output feeds an Add with a named
  * {@code <prefix>.bias} initializer holds {@code <prefix>.weight}, transposed back to (out, in).
  * The config is recovered from the weight shapes, the attention Reshape (heads) and the LayerNorm
- * epsilon constant (or a LayerNormalization node's {@code epsilon}).
+ * epsilon constant (or a LayerNormalization node's {@code epsilon}) as a {@link ModelConfig}, and
+ * {@code config.json} is that config's {@link ModelConfig#toJson()}, so the folder reads back to it.
  */
 public final class OnnxBertImporter {
     /** Files of a complete imported folder. */
@@ -43,7 +48,7 @@ public final class OnnxBertImporter {
     private OnnxBertImporter() {}
 
     /** The weights by Hugging Face name and the recovered config. */
-    public record Imported(Map<String, Tensor> tensors, BertConfig config) {}
+    public record Imported(Map<String, Tensor> tensors, ModelConfig config) {}
 
     /**
      * Reads the ONNX model and writes the Hugging Face folder {@code targetDir} atomically: it is built
@@ -113,7 +118,7 @@ public final class OnnxBertImporter {
                 throw new IllegalArgumentException(source + ": two MatMul weights map to " + prefix + ".weight");
             }
         }
-        BertConfig config = recoverConfig(graph, tensors, consumers, source);
+        ModelConfig config = recoverConfig(graph, tensors, consumers, source);
         try {
             BertModel.load(tensors, config); // every tensor present with its expected shape
         } catch (IllegalArgumentException e) {
@@ -136,7 +141,7 @@ public final class OnnxBertImporter {
         return null;
     }
 
-    private static BertConfig recoverConfig(OnnxGraph graph, Map<String, Tensor> tensors,
+    private static ModelConfig recoverConfig(OnnxGraph graph, Map<String, Tensor> tensors,
             Map<String, List<OnnxGraph.Node>> consumers, String source) {
         Tensor word = require(tensors, "embeddings.word_embeddings.weight", source);
         Tensor positions = require(tensors, "embeddings.position_embeddings.weight", source);
@@ -152,9 +157,13 @@ public final class OnnxBertImporter {
         if (!erf && !tanh) {
             throw new IllegalArgumentException(source + ": no GELU found (neither Erf nor Tanh nodes)");
         }
-        return new BertConfig(word.dim(0), hidden, layers, heads(graph, consumers, hidden, source),
-                intermediate.dim(0), positions.dim(0), types.dim(0), epsilon(graph, source),
-                erf ? "gelu" : "gelu_new");
+        int heads = heads(graph, consumers, hidden, source);
+        // The graph holds epsilon as a float; its shortest decimal (1e-12, not 9.99999996e-13) is what HF wrote.
+        double eps = Double.parseDouble(Float.toString(epsilon(graph, source)));
+        return new ModelConfig(ModelFamily.BERT, "bert", word.dim(0), hidden, intermediate.dim(0), layers, heads,
+                heads, hidden / heads, positions.dim(0), eps, 10000.0, new RopeConfig.None(), true,
+                erf ? Activation.GELU : Activation.GELU_TANH, true, true, true, OptionalInt.empty(), List.of(),
+                OptionalInt.of(0), "float32", types.dim(0));
     }
 
     /** Heads H from the Reshape (B, T, H, D) applied to layer 0's query projection. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.op.Reductions;
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.config.ModelConfig;
 import dev.lathe.models.format.Weights;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -21,14 +22,14 @@ import org.junit.jupiter.api.Test;
 class BertModelTest {
     private static final double TOLERANCE = 1e-4;
     private static Map<String, Tensor> weights;
-    private static BertConfig config;
+    private static ModelConfig config;
     private static JsonNode expected;
     private static Path modelDir;
 
     @BeforeAll
     static void load() throws IOException, URISyntaxException {
         Path dir = Path.of(BertModelTest.class.getResource("/models/bert-tiny/config.json").toURI()).getParent();
-        config = BertConfig.read(dir.resolve("config.json"));
+        config = ModelConfig.read(dir);
         weights = new HashMap<>();
         try (Weights file = Weights.open(dir)) {
             for (String name : file.names()) {

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.config.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -87,8 +88,11 @@ class MiniLmTest {
 
     @Test
     void importedFolderHasTheRecoveredConfigAndTokenizer() throws IOException {
-        assertThat(BertConfig.read(folder.resolve("config.json")))
-                .isEqualTo(new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f, "gelu"));
+        assertThat(ModelConfig.read(folder)).isEqualTo(ModelConfig.parse("""
+                {"model_type": "bert", "hidden_act": "gelu", "hidden_size": 384, "intermediate_size": 1536,
+                 "layer_norm_eps": 1e-12, "max_position_embeddings": 512, "num_attention_heads": 12,
+                 "num_hidden_layers": 6, "pad_token_id": 0, "position_embedding_type": "absolute",
+                 "type_vocab_size": 2, "vocab_size": 30522, "torch_dtype": "float32"}""", null, "minilm"));
         assertThat(Files.size(folder.resolve("tokenizer.json"))).isEqualTo(711_661);
         assertThat(folder.resolve("1_Pooling/config.json")).content().contains("\"pooling_mode_mean_tokens\": true");
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.config.Activation;
+import dev.lathe.models.config.ModelConfig;
 import dev.lathe.models.family.bert.MiniLm;
 import dev.lathe.models.format.safetensors.SafetensorsFile;
 import java.io.IOException;
@@ -64,7 +66,17 @@ class OnnxBertImporterTest {
         Tensor operand = graph.initializers().get("onnx::MatMul_787").toTensor();
         assertThat(q.get(3, 200)).isEqualTo(operand.get(200, 3));
         assertThat(imported.config().numAttentionHeads()).isEqualTo(12);
-        assertThat(imported.config().layerNormEps()).isEqualTo(1e-12f);
+        assertThat(imported.config().normEps()).isEqualTo(1e-12);
+        assertThat(imported.config().hiddenAct()).isEqualTo(Activation.GELU);
+    }
+
+    @Test
+    void theWrittenConfigJsonParsesBackToTheRecoveredConfig() {
+        ModelConfig recovered = OnnxBertImporter.fromGraph(graph, "minilm").config();
+        String json = recovered.toJson();
+        assertThat(json).contains("\"layer_norm_eps\" : 1.0E-12")
+                .contains("\"position_embedding_type\" : \"absolute\"");
+        assertThat(ModelConfig.parse(json, null, "imported/config.json")).isEqualTo(recovered);
     }
 
     @Test
