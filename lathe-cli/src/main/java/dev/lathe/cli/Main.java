@@ -18,6 +18,8 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // DJL and Jinjava log through SLF4J without a binding; its "no providers" notice is not our news.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         int code = new CommandLine(new Main()).execute(args);
         System.exit(code);
     }
