@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Fine-tune, evaluate and serve open LLMs in pure Java.",
-        subcommands = {VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GenerateCommand.class, ChatCommand.class, ModelsCommand.class, BenchCommand.class,
+                VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Developer commands (handled by the ./lathe launcher):",
                 "  test      Run the whole test suite (mvn -q verify under JDK 25)."})
 public final class Main implements Runnable {
@@ -17,6 +18,8 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // DJL and Jinjava log through SLF4J without a binding; its "no providers" notice is not our news.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         int code = new CommandLine(new Main()).execute(args);
         System.exit(code);
     }
