@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the 16 registers of AVX2). More rows per B load means fewer loads per FMA, and more independent
  * FMA chains than the FMA latency needs.
  *
- * <p>A full tile with alpha = 1 and beta = 0 or 1 (the usual cases: the first K slice, then the
- * others adding to it) is stored into C straight from the registers; other tiles go to a small
- * tile buffer, and {@link #writeBack} merges them ({@code C = alpha * AB + beta * C}) with masks.
+ * <p>The accumulators go to a small tile buffer. A full tile with alpha = 1 and beta = 0 or 1 (the
+ * usual cases: the first K slice, then the others adding to it) is merged into C by the lean
+ * {@link #store}; edge tiles and other alpha/beta by {@link #writeBack}, with masks.
  * Each kernel is a few hundred bytecodes, so C2 compiles and unrolls it; the panel indices are
  * affine in the loop counter so the array bounds checks are hoisted out of the K loop.
  */
@@ -34,24 +34,21 @@ final class GemmMicro {
 
     /**
      * AB(MR, NR) = sum over p < kc of ap[ai + p*MR + i] * bp[bi + p*NR + j]; the panels are
-     * zero-padded, so the full tile is always computed. With {@code c} non-null the tile is full and
-     * goes straight into C at element {@code cAt} (rows {@code ldc} apart): C = AB when beta == 0,
-     * else C += AB (beta must be 0 or 1, alpha 1). With {@code c} null AB goes to {@code tile}
-     * (MR x NR, row-major) for {@link #writeBack}. The epilogue is written out inline: a helper
-     * taking vectors would not be inlined into a method this large, and its arguments would be boxed.
+     * zero-padded, so the full tile is always computed; it goes to {@code tile} (MR x NR,
+     * row-major), then {@link #store} or {@link #writeBack} merges it into C. (Storing into C from
+     * the registers measured no faster, and made the method too large for C1, which then left it
+     * running unoptimised for seconds before C2 took over.)
      */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, MemorySegment c, long cAt, long ldc,
-            float beta, float[] tile) {
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         if (MR == 12) {
-            kernel12(kc, ap, ai, bp, bi, c, cAt, ldc, beta, tile);
+            kernel12(kc, ap, ai, bp, bi, tile);
         } else {
-            kernel6(kc, ap, ai, bp, bi, c, cAt, ldc, beta, tile);
+            kernel6(kc, ap, ai, bp, bi, tile);
         }
     }
 
     /** The 12 x 2-vector kernel; see {@link #kernel}. */
-    private static void kernel12(int kc, float[] ap, int ai, float[] bp, int bi, MemorySegment c, long cAt, long ldc,
-            float beta, float[] tile) {
+    private static void kernel12(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
         FloatVector c1_0 = c0_0;
@@ -118,91 +115,34 @@ final class GemmMicro {
             c11_0 = a.fma(b0, c11_0);
             c11_1 = a.fma(b1, c11_1);
         }
-        if (c == null) {
-            c0_0.intoArray(tile, 0);
-            c0_1.intoArray(tile, L);
-            c1_0.intoArray(tile, 1 * NR);
-            c1_1.intoArray(tile, 1 * NR + L);
-            c2_0.intoArray(tile, 2 * NR);
-            c2_1.intoArray(tile, 2 * NR + L);
-            c3_0.intoArray(tile, 3 * NR);
-            c3_1.intoArray(tile, 3 * NR + L);
-            c4_0.intoArray(tile, 4 * NR);
-            c4_1.intoArray(tile, 4 * NR + L);
-            c5_0.intoArray(tile, 5 * NR);
-            c5_1.intoArray(tile, 5 * NR + L);
-            c6_0.intoArray(tile, 6 * NR);
-            c6_1.intoArray(tile, 6 * NR + L);
-            c7_0.intoArray(tile, 7 * NR);
-            c7_1.intoArray(tile, 7 * NR + L);
-            c8_0.intoArray(tile, 8 * NR);
-            c8_1.intoArray(tile, 8 * NR + L);
-            c9_0.intoArray(tile, 9 * NR);
-            c9_1.intoArray(tile, 9 * NR + L);
-            c10_0.intoArray(tile, 10 * NR);
-            c10_1.intoArray(tile, 10 * NR + L);
-            c11_0.intoArray(tile, 11 * NR);
-            c11_1.intoArray(tile, 11 * NR + L);
-            return;
-        }
-        long at = cAt * 4;
-        long step = ldc * 4;
-        if (beta == 0f) {
-            c0_0.intoMemorySegment(c, at, NATIVE);
-            c0_1.intoMemorySegment(c, at + 4L * L, NATIVE);
-            c1_0.intoMemorySegment(c, at + 1 * step, NATIVE);
-            c1_1.intoMemorySegment(c, at + 1 * step + 4L * L, NATIVE);
-            c2_0.intoMemorySegment(c, at + 2 * step, NATIVE);
-            c2_1.intoMemorySegment(c, at + 2 * step + 4L * L, NATIVE);
-            c3_0.intoMemorySegment(c, at + 3 * step, NATIVE);
-            c3_1.intoMemorySegment(c, at + 3 * step + 4L * L, NATIVE);
-            c4_0.intoMemorySegment(c, at + 4 * step, NATIVE);
-            c4_1.intoMemorySegment(c, at + 4 * step + 4L * L, NATIVE);
-            c5_0.intoMemorySegment(c, at + 5 * step, NATIVE);
-            c5_1.intoMemorySegment(c, at + 5 * step + 4L * L, NATIVE);
-            c6_0.intoMemorySegment(c, at + 6 * step, NATIVE);
-            c6_1.intoMemorySegment(c, at + 6 * step + 4L * L, NATIVE);
-            c7_0.intoMemorySegment(c, at + 7 * step, NATIVE);
-            c7_1.intoMemorySegment(c, at + 7 * step + 4L * L, NATIVE);
-            c8_0.intoMemorySegment(c, at + 8 * step, NATIVE);
-            c8_1.intoMemorySegment(c, at + 8 * step + 4L * L, NATIVE);
-            c9_0.intoMemorySegment(c, at + 9 * step, NATIVE);
-            c9_1.intoMemorySegment(c, at + 9 * step + 4L * L, NATIVE);
-            c10_0.intoMemorySegment(c, at + 10 * step, NATIVE);
-            c10_1.intoMemorySegment(c, at + 10 * step + 4L * L, NATIVE);
-            c11_0.intoMemorySegment(c, at + 11 * step, NATIVE);
-            c11_1.intoMemorySegment(c, at + 11 * step + 4L * L, NATIVE);
-        } else {
-            c0_0.add(FloatVector.fromMemorySegment(S, c, at, NATIVE)).intoMemorySegment(c, at, NATIVE);
-            c0_1.add(FloatVector.fromMemorySegment(S, c, at + 4L * L, NATIVE)).intoMemorySegment(c, at + 4L * L, NATIVE);
-            c1_0.add(FloatVector.fromMemorySegment(S, c, at + 1 * step, NATIVE)).intoMemorySegment(c, at + 1 * step, NATIVE);
-            c1_1.add(FloatVector.fromMemorySegment(S, c, at + 1 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 1 * step + 4L * L, NATIVE);
-            c2_0.add(FloatVector.fromMemorySegment(S, c, at + 2 * step, NATIVE)).intoMemorySegment(c, at + 2 * step, NATIVE);
-            c2_1.add(FloatVector.fromMemorySegment(S, c, at + 2 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 2 * step + 4L * L, NATIVE);
-            c3_0.add(FloatVector.fromMemorySegment(S, c, at + 3 * step, NATIVE)).intoMemorySegment(c, at + 3 * step, NATIVE);
-            c3_1.add(FloatVector.fromMemorySegment(S, c, at + 3 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 3 * step + 4L * L, NATIVE);
-            c4_0.add(FloatVector.fromMemorySegment(S, c, at + 4 * step, NATIVE)).intoMemorySegment(c, at + 4 * step, NATIVE);
-            c4_1.add(FloatVector.fromMemorySegment(S, c, at + 4 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 4 * step + 4L * L, NATIVE);
-            c5_0.add(FloatVector.fromMemorySegment(S, c, at + 5 * step, NATIVE)).intoMemorySegment(c, at + 5 * step, NATIVE);
-            c5_1.add(FloatVector.fromMemorySegment(S, c, at + 5 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 5 * step + 4L * L, NATIVE);
-            c6_0.add(FloatVector.fromMemorySegment(S, c, at + 6 * step, NATIVE)).intoMemorySegment(c, at + 6 * step, NATIVE);
-            c6_1.add(FloatVector.fromMemorySegment(S, c, at + 6 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 6 * step + 4L * L, NATIVE);
-            c7_0.add(FloatVector.fromMemorySegment(S, c, at + 7 * step, NATIVE)).intoMemorySegment(c, at + 7 * step, NATIVE);
-            c7_1.add(FloatVector.fromMemorySegment(S, c, at + 7 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 7 * step + 4L * L, NATIVE);
-            c8_0.add(FloatVector.fromMemorySegment(S, c, at + 8 * step, NATIVE)).intoMemorySegment(c, at + 8 * step, NATIVE);
-            c8_1.add(FloatVector.fromMemorySegment(S, c, at + 8 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 8 * step + 4L * L, NATIVE);
-            c9_0.add(FloatVector.fromMemorySegment(S, c, at + 9 * step, NATIVE)).intoMemorySegment(c, at + 9 * step, NATIVE);
-            c9_1.add(FloatVector.fromMemorySegment(S, c, at + 9 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 9 * step + 4L * L, NATIVE);
-            c10_0.add(FloatVector.fromMemorySegment(S, c, at + 10 * step, NATIVE)).intoMemorySegment(c, at + 10 * step, NATIVE);
-            c10_1.add(FloatVector.fromMemorySegment(S, c, at + 10 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 10 * step + 4L * L, NATIVE);
-            c11_0.add(FloatVector.fromMemorySegment(S, c, at + 11 * step, NATIVE)).intoMemorySegment(c, at + 11 * step, NATIVE);
-            c11_1.add(FloatVector.fromMemorySegment(S, c, at + 11 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 11 * step + 4L * L, NATIVE);
-        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, 1 * NR);
+        c1_1.intoArray(tile, 1 * NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+        c4_0.intoArray(tile, 4 * NR);
+        c4_1.intoArray(tile, 4 * NR + L);
+        c5_0.intoArray(tile, 5 * NR);
+        c5_1.intoArray(tile, 5 * NR + L);
+        c6_0.intoArray(tile, 6 * NR);
+        c6_1.intoArray(tile, 6 * NR + L);
+        c7_0.intoArray(tile, 7 * NR);
+        c7_1.intoArray(tile, 7 * NR + L);
+        c8_0.intoArray(tile, 8 * NR);
+        c8_1.intoArray(tile, 8 * NR + L);
+        c9_0.intoArray(tile, 9 * NR);
+        c9_1.intoArray(tile, 9 * NR + L);
+        c10_0.intoArray(tile, 10 * NR);
+        c10_1.intoArray(tile, 10 * NR + L);
+        c11_0.intoArray(tile, 11 * NR);
+        c11_1.intoArray(tile, 11 * NR + L);
     }
 
     /** The 6 x 2-vector kernel; see {@link #kernel}. */
-    private static void kernel6(int kc, float[] ap, int ai, float[] bp, int bi, MemorySegment c, long cAt, long ldc,
-            float beta, float[] tile) {
+    private static void kernel6(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
         FloatVector c1_0 = c0_0;
@@ -239,49 +179,32 @@ final class GemmMicro {
             c5_0 = a.fma(b0, c5_0);
             c5_1 = a.fma(b1, c5_1);
         }
-        if (c == null) {
-            c0_0.intoArray(tile, 0);
-            c0_1.intoArray(tile, L);
-            c1_0.intoArray(tile, 1 * NR);
-            c1_1.intoArray(tile, 1 * NR + L);
-            c2_0.intoArray(tile, 2 * NR);
-            c2_1.intoArray(tile, 2 * NR + L);
-            c3_0.intoArray(tile, 3 * NR);
-            c3_1.intoArray(tile, 3 * NR + L);
-            c4_0.intoArray(tile, 4 * NR);
-            c4_1.intoArray(tile, 4 * NR + L);
-            c5_0.intoArray(tile, 5 * NR);
-            c5_1.intoArray(tile, 5 * NR + L);
-            return;
-        }
-        long at = cAt * 4;
-        long step = ldc * 4;
-        if (beta == 0f) {
-            c0_0.intoMemorySegment(c, at, NATIVE);
-            c0_1.intoMemorySegment(c, at + 4L * L, NATIVE);
-            c1_0.intoMemorySegment(c, at + 1 * step, NATIVE);
-            c1_1.intoMemorySegment(c, at + 1 * step + 4L * L, NATIVE);
-            c2_0.intoMemorySegment(c, at + 2 * step, NATIVE);
-            c2_1.intoMemorySegment(c, at + 2 * step + 4L * L, NATIVE);
-            c3_0.intoMemorySegment(c, at + 3 * step, NATIVE);
-            c3_1.intoMemorySegment(c, at + 3 * step + 4L * L, NATIVE);
-            c4_0.intoMemorySegment(c, at + 4 * step, NATIVE);
-            c4_1.intoMemorySegment(c, at + 4 * step + 4L * L, NATIVE);
-            c5_0.intoMemorySegment(c, at + 5 * step, NATIVE);
-            c5_1.intoMemorySegment(c, at + 5 * step + 4L * L, NATIVE);
-        } else {
-            c0_0.add(FloatVector.fromMemorySegment(S, c, at, NATIVE)).intoMemorySegment(c, at, NATIVE);
-            c0_1.add(FloatVector.fromMemorySegment(S, c, at + 4L * L, NATIVE)).intoMemorySegment(c, at + 4L * L, NATIVE);
-            c1_0.add(FloatVector.fromMemorySegment(S, c, at + 1 * step, NATIVE)).intoMemorySegment(c, at + 1 * step, NATIVE);
-            c1_1.add(FloatVector.fromMemorySegment(S, c, at + 1 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 1 * step + 4L * L, NATIVE);
-            c2_0.add(FloatVector.fromMemorySegment(S, c, at + 2 * step, NATIVE)).intoMemorySegment(c, at + 2 * step, NATIVE);
-            c2_1.add(FloatVector.fromMemorySegment(S, c, at + 2 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 2 * step + 4L * L, NATIVE);
-            c3_0.add(FloatVector.fromMemorySegment(S, c, at + 3 * step, NATIVE)).intoMemorySegment(c, at + 3 * step, NATIVE);
-            c3_1.add(FloatVector.fromMemorySegment(S, c, at + 3 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 3 * step + 4L * L, NATIVE);
-            c4_0.add(FloatVector.fromMemorySegment(S, c, at + 4 * step, NATIVE)).intoMemorySegment(c, at + 4 * step, NATIVE);
-            c4_1.add(FloatVector.fromMemorySegment(S, c, at + 4 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 4 * step + 4L * L, NATIVE);
-            c5_0.add(FloatVector.fromMemorySegment(S, c, at + 5 * step, NATIVE)).intoMemorySegment(c, at + 5 * step, NATIVE);
-            c5_1.add(FloatVector.fromMemorySegment(S, c, at + 5 * step + 4L * L, NATIVE)).intoMemorySegment(c, at + 5 * step + 4L * L, NATIVE);
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, 1 * NR);
+        c1_1.intoArray(tile, 1 * NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+        c4_0.intoArray(tile, 4 * NR);
+        c4_1.intoArray(tile, 4 * NR + L);
+        c5_0.intoArray(tile, 5 * NR);
+        c5_1.intoArray(tile, 5 * NR + L);
+    }
+
+    /** C = tile (beta == 0, C not read) or C += tile (beta == 1) for a full MR x NR tile at element cAt. */
+    static void store(float[] tile, float beta, MemorySegment c, long cAt, long ldc) {
+        for (int i = 0; i < MR; i++) {
+            long at = (cAt + i * ldc) * 4;
+            FloatVector x0 = FloatVector.fromArray(S, tile, i * NR);
+            FloatVector x1 = FloatVector.fromArray(S, tile, i * NR + L);
+            if (beta != 0f) {
+                x0 = x0.add(FloatVector.fromMemorySegment(S, c, at, NATIVE));
+                x1 = x1.add(FloatVector.fromMemorySegment(S, c, at + 4L * L, NATIVE));
+            }
+            x0.intoMemorySegment(c, at, NATIVE);
+            x1.intoMemorySegment(c, at + 4L * L, NATIVE);
         }
     }
 
