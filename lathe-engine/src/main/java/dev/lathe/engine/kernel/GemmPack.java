@@ -169,7 +169,8 @@ final class GemmPack {
     private static void copyRowF32(MemorySegment b, long src, int nc, int nr, float[] bp, int dst, int panelStride) {
         int j = 0;
         for (; j + L <= nc; j += L) {
-            FloatVector.fromMemorySegment(S, b, src + 4L * j, NATIVE).intoArray(bp, dst + (j / nr) * panelStride + j % nr);
+            FloatVector.fromMemorySegment(S, b, src + 4L * j, NATIVE)
+                    .intoArray(bp, dst + (j / nr) * panelStride + j % nr);
         }
         int padded = (nc + nr - 1) / nr * nr;
         for (; j < padded; j += L) {
