@@ -80,15 +80,18 @@ class GemmTest {
         MemorySegment a = random(aOff + (long) (transA ? k : m) * lda, 1);
         MemorySegment b = random(bOff + (long) (transB ? n : k) * ldb, 2);
         MemorySegment c0 = random(cOff + (long) m * ldc, 3);
-        for (float beta : new float[] {0f, 0.3f}) {
+        // alpha 1 with beta 0 or 1 takes the microkernel's direct stores into C; the others the tile path.
+        for (float[] ab : new float[][] {{0.7f, 0f}, {0.7f, 0.3f}, {1f, 0f}, {1f, 1f}}) {
+            float alpha = ab[0];
+            float beta = ab[1];
             MemorySegment expected = copy(c0);
-            Gemm.gemmScalar(transA, transB, m, n, k, 0.7f, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+            Gemm.gemmScalar(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
             MemorySegment single = copy(c0);
-            Gemm.gemm(1, transA, transB, m, n, k, 0.7f, a, aOff, lda, b, DType.F32, bOff, ldb, beta, single, cOff,
+            Gemm.gemm(1, transA, transB, m, n, k, alpha, a, aOff, lda, b, DType.F32, bOff, ldb, beta, single, cOff,
                     ldc);
-            assertClose("single-threaded, beta " + beta, single, expected, k);
+            assertClose("single-threaded, alpha " + alpha + ", beta " + beta, single, expected, k);
             MemorySegment multi = copy(c0);
-            Gemm.gemm(4, transA, transB, m, n, k, 0.7f, a, aOff, lda, b, DType.F32, bOff, ldb, beta, multi, cOff,
+            Gemm.gemm(4, transA, transB, m, n, k, alpha, a, aOff, lda, b, DType.F32, bOff, ldb, beta, multi, cOff,
                     ldc);
             // Threads split C into whole tiles, so each element sees the same operations in the same order.
             assertThat(multi.mismatch(single)).as("first byte where multi-threaded differs").isEqualTo(-1L);
