@@ -15,6 +15,8 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 
 import torch
@@ -73,23 +75,43 @@ def measure(m, k, n, runs, budget):
     return {"m": m, "k": k, "n": n, "runs": runs, "median_s": median, "gflops": 2.0 * m * n * k / median / 1e9}
 
 
+def measure_threads(threads, args):
+    """Times every shape with `threads` threads in this process (BLAS thread count already set)."""
+    torch.set_num_threads(threads)
+    results = []
+    for m, k, n in parse_sizes(args.sizes):
+        r = measure(m, k, n, args.runs, args.budget)
+        r["threads"] = threads
+        results.append(r)
+        print(f"{m}x{k}x{n} threads={threads}: {r['gflops']:.2f} GFLOP/s (median of {r['runs']})",
+              file=sys.stderr, flush=True)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per shape and thread count")
     parser.add_argument("--sizes", default=DEFAULT_SIZES)
     parser.add_argument("--out", default=DEFAULT_OUT)
+    parser.add_argument("--child-threads", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.child_threads:
+        json.dump(measure_threads(args.child_threads, args), sys.stdout)
+        return
+
+    # torch.set_num_threads does not reach an OpenBLAS pthread build's own pool: each thread count
+    # runs in a child process whose BLAS thread variables say the same number.
     all_threads = os.cpu_count() or 1
     results = []
     for threads in sorted({1, all_threads}):
-        torch.set_num_threads(threads)
-        for m, k, n in parse_sizes(args.sizes):
-            r = measure(m, k, n, args.runs, args.budget)
-            r["threads"] = threads
-            results.append(r)
-            print(f"{m}x{k}x{n} threads={threads}: {r['gflops']:.2f} GFLOP/s (median of {r['runs']})", flush=True)
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
+                   MKL_NUM_THREADS=str(threads))
+        child = subprocess.run([sys.executable, os.path.abspath(__file__), "--child-threads", str(threads),
+                                "--runs", str(args.runs), "--budget", str(args.budget), "--sizes", args.sizes],
+                               env=env, stdout=subprocess.PIPE, check=True, text=True)
+        results.extend(json.loads(child.stdout))
     doc = {
         "source": "tools/reference/bench_matmul.py",
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -98,16 +120,16 @@ def main():
         "cores": all_threads,
         "torch": torch.__version__,
         "blas": blas_info(),
-        "env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
-                if k in os.environ},
-        "note": "a (M, K) @ b (K, N), float32, contiguous; median of timed runs after one warm-up",
+        "env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE",) if k in os.environ},
+        "note": "a (M, K) @ b (K, N), float32, contiguous; median of timed runs after one warm-up; "
+                "each thread count in its own process with OPENBLAS/OMP/MKL_NUM_THREADS set to it",
         "results": results,
     }
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
-    print(f"wrote {os.path.relpath(args.out, ROOT)}")
+    print(f"wrote {os.path.relpath(args.out, ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
