@@ -57,7 +57,8 @@ public final class BootstrapAggregator {
         }
         for (Map.Entry<String, RougeScore> e : sample.entrySet()) {
             if (e.getValue() == null) {
-                throw new IllegalArgumentException("score for '" + e.getKey() + "' must not be null");
+                throw new IllegalArgumentException(
+                        "score for '" + e.getKey() + "' must not be null");
             }
             scores.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
         }

@@ -161,7 +161,7 @@ public final class PorterStemmer {
         return n >= 2 && w.charAt(n - 1) == w.charAt(n - 2) && isConsonant(w, n - 1);
     }
 
-    /** Condition *o: ends consonant-vowel-consonant, the last not w, x or y; NLTK adds a bare vc. */
+    /** Condition *o: ends cvc, the last c not w, x or y; NLTK also accepts a two-letter vc. */
     private static boolean endsCvc(String w) {
         int n = w.length();
         if (n >= 3 && isConsonant(w, n - 3) && !isConsonant(w, n - 2) && isConsonant(w, n - 1)) {

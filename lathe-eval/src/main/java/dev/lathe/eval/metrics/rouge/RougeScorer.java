@@ -36,7 +36,7 @@ public final class RougeScorer {
     private final boolean splitSummaries;
     private final String tokenizerName;
 
-    /** rouge-score's {@code RougeScorer(rouge_types, use_stemmer)}: default tokenizer, newline sentences. */
+    /** rouge-score's {@code RougeScorer(rouge_types, use_stemmer)}: default tokenizer, lines. */
     public RougeScorer(List<String> rougeTypes, boolean useStemmer) {
         this(rougeTypes, useStemmer, false);
     }
@@ -159,7 +159,8 @@ public final class RougeScorer {
     public Map<String, AggregateScore> scoreCorpus(List<String> targets, List<String> predictions,
             BootstrapAggregator aggregator) {
         if (targets == null || predictions == null || targets.size() != predictions.size()) {
-            throw new IllegalArgumentException("targets and predictions must be lists of equal size, got "
+            throw new IllegalArgumentException(
+                    "targets and predictions must be lists of equal size, got "
                     + (targets == null ? null : targets.size()) + " and "
                     + (predictions == null ? null : predictions.size()));
         }
@@ -220,7 +221,8 @@ public final class RougeScorer {
     }
 
     private int[][] sentenceIds(Vocabulary vocab, String text) {
-        List<String> sentences = splitSummaries ? SentenceSplitter.split(text) : newlineSentences(text);
+        List<String> sentences =
+                splitSummaries ? SentenceSplitter.split(text) : newlineSentences(text);
         int[][] ids = new int[sentences.size()][];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = vocab.ids(tokenizer.tokenize(sentences.get(i)));

@@ -20,11 +20,12 @@ public final class SentenceSplitter {
 
     /** Lowercased abbreviations (without their final period) that do not end a sentence. */
     private static final Set<String> ABBREVIATIONS = Set.of(
-            "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "etc", "e.g", "i.e",
-            "cf", "al", "inc", "ltd", "co", "corp", "no", "nos", "vol", "fig", "figs", "pp", "p",
-            "gen", "gov", "sen", "rep", "col", "lt", "sgt", "capt", "cmdr", "adm", "rev", "hon",
-            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-            "u.s", "u.k", "u.n", "a.m", "p.m", "approx", "dept", "est", "ave", "blvd", "rd");
+            "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "etc", "e.g",
+            "i.e", "cf", "al", "inc", "ltd", "co", "corp", "no", "nos", "vol", "fig", "figs",
+            "pp", "p", "gen", "gov", "sen", "rep", "col", "lt", "sgt", "capt", "cmdr", "adm",
+            "rev", "hon", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+            "nov", "dec", "u.s", "u.k", "u.n", "a.m", "p.m", "approx", "dept", "est", "ave",
+            "blvd", "rd");
 
     private SentenceSplitter() {
     }

@@ -79,7 +79,8 @@ class BootstrapAggregatorTest {
         assertThat(a.mid().precision()).isLessThan(a.high().precision());
         assertThat(a.mid().precision()).isCloseTo(mean, within(0.25 * se));
         // a 95% interval is about +-1.96 standard errors wide
-        assertThat((a.high().precision() - a.low().precision()) / (2 * 1.96 * se)).isCloseTo(1.0, within(0.15));
+        double width = a.high().precision() - a.low().precision();
+        assertThat(width / (2 * 1.96 * se)).isCloseTo(1.0, within(0.15));
         assertThat(a.low().recall()).isLessThan(a.high().recall());
         assertThat(a.low().fmeasure()).isLessThan(a.high().fmeasure());
     }
@@ -122,8 +123,10 @@ class BootstrapAggregatorTest {
 
     @Test
     void bad_arguments_are_rejected_with_their_name() {
-        assertThatThrownBy(() -> new BootstrapAggregator(1.5, 10, 0)).hasMessageContaining("confidenceInterval");
-        assertThatThrownBy(() -> new BootstrapAggregator(-0.1, 10, 0)).hasMessageContaining("confidenceInterval");
+        assertThatThrownBy(() -> new BootstrapAggregator(1.5, 10, 0))
+                .hasMessageContaining("confidenceInterval");
+        assertThatThrownBy(() -> new BootstrapAggregator(-0.1, 10, 0))
+                .hasMessageContaining("confidenceInterval");
         assertThatThrownBy(() -> new BootstrapAggregator(0.9, 0, 0)).hasMessageContaining("nSamples");
         assertThatThrownBy(() -> new BootstrapAggregator().addScores(null)).hasMessageContaining("scores");
     }

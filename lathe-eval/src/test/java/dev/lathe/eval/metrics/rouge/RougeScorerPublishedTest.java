@@ -52,9 +52,13 @@ class RougeScorerPublishedTest {
         assertThat(result.keySet()).containsExactlyElementsOf(types);
         c.get("expected").fields().forEachRemaining(e -> {
             RougeScore s = result.get(e.getKey());
-            assertThat(s.precision()).as(e.getKey() + " precision").isCloseTo(e.getValue().get(0).asDouble(), within(tol));
-            assertThat(s.recall()).as(e.getKey() + " recall").isCloseTo(e.getValue().get(1).asDouble(), within(tol));
-            assertThat(s.fmeasure()).as(e.getKey() + " fmeasure").isCloseTo(e.getValue().get(2).asDouble(), within(tol));
+            JsonNode want = e.getValue();
+            assertThat(s.precision()).as(e.getKey() + " precision")
+                    .isCloseTo(want.get(0).asDouble(), within(tol));
+            assertThat(s.recall()).as(e.getKey() + " recall")
+                    .isCloseTo(want.get(1).asDouble(), within(tol));
+            assertThat(s.fmeasure()).as(e.getKey() + " fmeasure")
+                    .isCloseTo(want.get(2).asDouble(), within(tol));
         });
     }
 

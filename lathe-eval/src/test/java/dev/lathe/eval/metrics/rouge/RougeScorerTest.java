@@ -33,7 +33,8 @@ class RougeScorerTest {
 
     @Test
     void identical_texts_score_one() {
-        Map<String, RougeScore> s = new RougeScorer(ALL, true).score("Dogs are running home.", "dogs ARE running, home");
+        Map<String, RougeScore> s =
+                new RougeScorer(ALL, true).score("Dogs are running home.", "dogs ARE running, home");
         s.values().forEach(v -> assertScore(v, 1, 1, 1));
     }
 
@@ -50,7 +51,8 @@ class RougeScorerTest {
     @Test
     void empty_strings_score_zero_on_either_side() {
         RougeScorer scorer = new RougeScorer(ALL, true);
-        for (String[] pair : new String[][] {{"", ""}, {"", "a b"}, {"a b", ""}, {"\n\n", "a"}, {"?!", "..."}}) {
+        String[][] pairs = {{"", ""}, {"", "a b"}, {"a b", ""}, {"\n\n", "a"}, {"?!", "..."}};
+        for (String[] pair : pairs) {
             scorer.score(pair[0], pair[1]).values().forEach(v -> assertScore(v, 0, 0, 0));
         }
     }
@@ -59,8 +61,9 @@ class RougeScorerTest {
     void non_ascii_text_has_no_tokens_and_scores_zero_even_when_identical() {
         // rouge-score's tokenizer keeps [a-z0-9] only: identical Japanese or Russian texts score 0
         RougeScorer scorer = new RougeScorer(ALL, false);
-        scorer.score("東京は晴れです", "東京は晴れです").values().forEach(v -> assertScore(v, 0, 0, 0));
-        scorer.score("Привет мир", "Привет мир").values().forEach(v -> assertScore(v, 0, 0, 0));
+        for (String text : List.of("東京は晴れです", "Привет мир")) {
+            scorer.score(text, text).values().forEach(v -> assertScore(v, 0, 0, 0));
+        }
         // accented Latin keeps its ASCII pieces: "café" -> "caf", "naïve" -> "na", "ve"
         assertScore(scorer.score("café naïve", "cafe naive").get("rouge1"), 0, 0, 0);
         assertScore(scorer.score("café naïve", "caf na ve").get("rouge1"), 1, 1, 1);
@@ -71,13 +74,15 @@ class RougeScorerTest {
         RougeTokenizer chars = text -> text.codePoints().filter(Character::isLetter)
                 .mapToObj(Character::toString).toList();
         RougeScorer scorer = new RougeScorer(List.of("rouge1", "rougeL"), chars, false);
-        assertScore(scorer.score("東京は晴れ", "東京は雨").get("rouge1"), 3 / 4.0, 3 / 5.0, 2 * 0.75 * 0.6 / 1.35);
+        assertScore(scorer.score("東京は晴れ", "東京は雨").get("rouge1"),
+                3 / 4.0, 3 / 5.0, 2 * 0.75 * 0.6 / 1.35);
         assertThat(scorer.signature()).contains("tok:custom");
     }
 
     @Test
     void rouge_lsum_matches_sentences_in_any_order_unlike_rouge_l() {
-        Map<String, RougeScore> s = RougeScorer.of("rougeL", "rougeLsum").score("a b c\nd e f", "d e f\na b c");
+        Map<String, RougeScore> s =
+                RougeScorer.of("rougeL", "rougeLsum").score("a b c\nd e f", "d e f\na b c");
         assertScore(s.get("rougeL"), 0.5, 0.5, 0.5);
         assertScore(s.get("rougeLsum"), 1, 1, 1);
     }
@@ -98,16 +103,18 @@ class RougeScorerTest {
     void split_summaries_makes_sentences_of_unbroken_text() {
         String target = "The cat sat. The dog ran.";
         String prediction = "The dog ran. The cat sat.";
-        assertScore(new RougeScorer(List.of("rougeLsum"), false, true).score(target, prediction).get("rougeLsum"), 1, 1, 1);
+        RougeScorer split = new RougeScorer(List.of("rougeLsum"), false, true);
+        assertScore(split.score(target, prediction).get("rougeLsum"), 1, 1, 1);
         // without splitting each text is one sentence: plain LCS, 3 of 6
-        assertScore(new RougeScorer(List.of("rougeLsum"), false, false).score(target, prediction).get("rougeLsum"),
-                0.5, 0.5, 0.5);
+        RougeScorer lines = new RougeScorer(List.of("rougeLsum"), false, false);
+        assertScore(lines.score(target, prediction).get("rougeLsum"), 0.5, 0.5, 0.5);
     }
 
     @Test
     void score_multi_takes_per_type_the_target_with_the_highest_f_first_on_ties() {
         RougeScorer scorer = RougeScorer.of("rouge1", "rouge2", "rougeL");
-        Map<String, RougeScore> s = scorer.scoreMulti(List.of("the cat sat on a mat today", "sat the cat"), "the cat sat");
+        Map<String, RougeScore> s =
+                scorer.scoreMulti(List.of("the cat sat on a mat today", "sat the cat"), "the cat sat");
         assertScore(s.get("rouge1"), 1, 1, 1);                  // second target
         assertScore(s.get("rouge2"), 1, 1 / 3.0, 0.5);          // F ties at 0.5: the first target
         assertScore(s.get("rougeL"), 2 / 3.0, 2 / 3.0, 2 / 3.0); // second target
@@ -127,7 +134,8 @@ class RougeScorerTest {
     void duplicate_types_are_scored_once_and_the_signature_names_the_settings() {
         RougeScorer scorer = new RougeScorer(List.of("rouge1", "rougeLsum", "rouge1"), true, true);
         assertThat(scorer.rougeTypes()).extracting(RougeType::name).containsExactly("rouge1", "rougeLsum");
-        assertThat(scorer.signature()).isEqualTo("rouge-score|types:rouge1,rougeLsum|tok:default+porter|sent:split");
+        assertThat(scorer.signature())
+                .isEqualTo("rouge-score|types:rouge1,rougeLsum|tok:default+porter|sent:split");
         assertThat(RougeType.parse("rouge7")).isEqualTo(new RougeType("rouge7", RougeType.Kind.NGRAM, 7));
     }
 
