@@ -28,7 +28,11 @@ public enum BleuTokenizer {
       return String.join(" ", PyStr.split(s));
     }
   },
-  /** mteval-v14 international: punctuation unless between digits, and every symbol, become tokens. */
+  /**
+   * mteval-v14 international: punctuation unless between digits, and every symbol, become tokens.
+   * Categories come from the JDK's Unicode tables (Unicode 16 on JDK 25), sacreBLEU's from the Python
+   * {@code regex} module it runs with; they can only differ on code points assigned in between.
+   */
   INTL("intl") {
     @Override
     public String tokenize(String line) {
