@@ -76,6 +76,17 @@ public final class DecoderModel implements CausalLanguageModel {
      * is null; logits at padded positions are meaningless.
      */
     public Tensor logits(int[] ids, int batch, int time, Tensor attentionMask) {
+        return logits(ids, batch, time, attentionMask, LinearHook.PLAIN);
+    }
+
+    /**
+     * As {@link #logits(int[], int, int, Tensor)}, with every projection of every block computed by
+     * {@code hook} (adapters such as LoRA wrap chosen projections this way).
+     */
+    public Tensor logits(int[] ids, int batch, int time, Tensor attentionMask, LinearHook hook) {
+        if (hook == null) {
+            throw new IllegalArgumentException("hook must not be null; pass LinearHook.PLAIN for the plain model");
+        }
         if (batch < 1 || time < 1 || ids.length != batch * time) {
             throw new IllegalArgumentException("ids must hold batch * time = " + batch + " * " + time
                     + " tokens, got " + ids.length);
@@ -93,45 +104,40 @@ public final class DecoderModel implements CausalLanguageModel {
             Arrays.setAll(pos, i -> i);
             x = Arithmetic.add(x, Embedding.lookup(weights.positions(), pos, time)); // + (T, C)
         }
-        for (DecoderWeights.Layer layer : weights.layers()) {
-            x = block(layer, x, batch, time, attentionMask);
+        for (int i = 0; i < weights.layers().size(); i++) {
+            x = block(i, weights.layers().get(i), x, batch, time, attentionMask, hook);
         }
         x = norm(x, weights.finalNorm());
         return MatMul.linear(x, weights.lmHead(), null); // (B, T, V)
     }
 
-    private Tensor block(DecoderWeights.Layer layer, Tensor x, int b, int t, Tensor mask) {
-        Tensor h = norm(x, layer.attnNorm());                            // (B, T, C)
-        Tensor q = heads(linear(h, layer.q()), b, t, arch.heads());       // (B, H, T, D)
-        Tensor k = heads(linear(h, layer.k()), b, t, arch.kvHeads());     // (B, KVH, T, D)
-        Tensor v = heads(linear(h, layer.v()), b, t, arch.kvHeads());     // (B, KVH, T, D)
+    private Tensor block(int i, DecoderWeights.Layer layer, Tensor x, int b, int t, Tensor mask, LinearHook hook) {
+        Tensor h = norm(x, layer.attnNorm());                                                 // (B, T, C)
+        Tensor q = heads(hook.apply(i, LinearHook.Projection.Q, h, layer.q()), b, t, arch.heads());   // (B, H, T, D)
+        Tensor k = heads(hook.apply(i, LinearHook.Projection.K, h, layer.k()), b, t, arch.kvHeads()); // (B, KVH, T, D)
+        Tensor v = heads(hook.apply(i, LinearHook.Projection.V, h, layer.v()), b, t, arch.kvHeads()); // (B, KVH, T, D)
         if (rope != null) {
             q = Rope.apply(q, rope, 0);
             k = Rope.apply(k, rope, 0);
         }
         Tensor a = Attention.scaledDotProductAttention(q, k, v, true, mask); // (B, H, T, D)
         a = Views.reshape(Views.transpose(a, 1, 2), b, t, arch.heads() * arch.headDim()); // (B, T, H*D)
-        x = Arithmetic.add(x, linear(a, layer.o()));
+        x = Arithmetic.add(x, hook.apply(i, LinearHook.Projection.O, a, layer.o()));
         h = norm(x, layer.mlpNorm());
         Tensor m;
         if (layer.gate() != null) {
-            Tensor gate = linear(h, layer.gate());
-            Tensor up = linear(h, layer.up());
+            Tensor gate = hook.apply(i, LinearHook.Projection.GATE, h, layer.gate());
+            Tensor up = hook.apply(i, LinearHook.Projection.UP, h, layer.up());
             m = arch.config().hiddenAct() == Activation.SILU ? Activations.swiglu(gate, up)
                     : Arithmetic.mul(activate(gate), up);
         } else {
-            m = activate(linear(h, layer.up()));
+            m = activate(hook.apply(i, LinearHook.Projection.UP, h, layer.up()));
         }
-        return Arithmetic.add(x, linear(m, layer.down()));
+        return Arithmetic.add(x, hook.apply(i, LinearHook.Projection.DOWN, m, layer.down()));
     }
 
     private Tensor heads(Tensor y, int b, int t, int n) { // (B, T, n*D) -> (B, n, T, D)
         return Views.transpose(Views.reshape(y, b, t, n, arch.headDim()), 1, 2);
-    }
-
-    private static Tensor linear(Tensor x, DecoderWeights.Linear l) {
-        // Not l.weight(): for GPT-2's Conv1D that is a view made at load time, outside the graph.
-        return MatMul.linear(x, l.autogradWeight(), l.autogradBias());
     }
 
     private Tensor norm(Tensor x, DecoderWeights.Norm n) {
