@@ -84,7 +84,7 @@ class ScoreCommandTest {
         Result r = ok("score", "--metric", "chrf", "--hyp", HYP, "--ref", REF1, "--ref", REF2);
         assertThat(r.out()).startsWith("chrF2|nrefs:2|case:mixed|eff:yes|nc:6|nw:0|space:no|version:").contains(" = 59.7");
         JsonNode j = json(ok("score", "--metric", "chrf", "--hyp", HYP, "--ref", REF1, "--ref", REF2, "--json").out());
-        assertThat(j.get("score").asDouble()).isCloseTo(59.73, within(0.005)) // the README prints 59.73;
+        assertThat(j.get("score").asDouble()).isCloseTo(59.73, within(0.005)); // the README prints 59.73
         Result plus = ok("score", "--metric", "chrf", "--hyp", HYP, "--ref", REF1, "--chrf-word-order", "2");
         assertThat(plus.out()).startsWith("chrF2++|").contains("nw:2");
     }
