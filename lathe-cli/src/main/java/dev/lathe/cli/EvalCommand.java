@@ -90,6 +90,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Sampling seed (example i uses seed + i; default 0).")
     long seed = Decoding.DEFAULT_SEED;
 
+    @Option(names = "--stop", paramLabel = "STR", description = "Stop generating at this text (repeatable; e.g. "
+            + "$'\\n' for one-line answers); recorded in the report.")
+    List<String> stop = new ArrayList<>();
+
     @Option(names = "--batch-size", paramLabel = "N", description = "Examples decoded together (default 8).")
     int batchSize = Decoding.DEFAULT_BATCH;
 
@@ -123,7 +127,7 @@ final class EvalCommand implements Callable<Integer> {
             validate();
             EvalData.Loaded loaded = EvalData.load(data, inputColumn, targetColumn, limit);
             List<EvalExample> examples = loaded.examples();
-            Decoding decoding = new Decoding(maxTokens, temperature, seed, batchSize);
+            Decoding decoding = new Decoding(maxTokens, temperature, seed, batchSize, stop);
             Evaluation.BootstrapSettings boot = new Evaluation.BootstrapSettings(bootstrapSamples, confidence,
                     bootstrapSeed);
             List<String> metricIds = metricIds();

@@ -104,6 +104,22 @@ class EvalCommandTest {
     }
 
     @Test
+    void perplexitySkipsTextsTooShortToScore() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        Files.writeString(data, "{\"text\": \"Once upon a time there was a girl.\"}\n{\"text\": \"\"}\n");
+        Path json = dir.resolve("short.json");
+        ModelCommandsTest.ok("eval", "--model", MODEL, "--data", data.toString(), "--task", "perplexity",
+                "--bootstrap-samples", "20", "--json", json.toString());
+        JsonNode m = readJson(json).get("systems").get(0).get("metrics").get(0);
+        assertThat(m.get("value").asDouble()).isGreaterThan(1);
+        // The empty text is BOS alone: nothing to predict, so only the first text's tokens count.
+        assertThat(m.get("statistics").get("tokens_scored").asInt()).isBetween(5, 20);
+        Files.writeString(data, "{\"text\": \"\"}\n");
+        assertThat(ModelCommandsTest.run("eval", "--model", MODEL, "--data", data.toString(), "--task", "perplexity")
+                .err()).contains("no token could be scored");
+    }
+
+    @Test
     void generationComparedWithItselfHasIdenticalMetrics() throws Exception {
         Path json = dir.resolve("cmp.json");
         ModelCommandsTest.ok("eval", "--model", MODEL, "--compare", MODEL, "--data", DATA, "--metrics", "chrf,squad",
@@ -136,6 +152,27 @@ class EvalCommandTest {
         Document doc = parseStrictly(html);
         assertThat(doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg").getLength()).isEqualTo(4 + 2);
         assertThat(Files.readString(html)).contains("Confusion matrix: base.txt", "Examples that changed most");
+    }
+
+    @Test
+    void qaTaskScoresSquadAndHonoursStopSequences() throws Exception {
+        Path data = dir.resolve("qa.jsonl");
+        Files.writeString(data, """
+                {"question": "Once upon a time", "answers": {"text": [", a little girl", "there was a girl"]}}
+                {"question": "Tom and Lily", "answers": {"text": ["are friends"]}}
+                """);
+        Path json = dir.resolve("qa.json");
+        ModelCommandsTest.Result r = ModelCommandsTest.ok("eval", "--model", MODEL, "--data", data.toString(), "--task",
+                "qa", "--input-column", "question", "--target-column", "answers", "--max-tokens", "20", "--stop", ".",
+                "--bootstrap-samples", "50", "--json", json.toString());
+        assertThat(r.out()).contains("exact_match", "f1");
+        JsonNode j = readJson(json);
+        assertThat(j.get("settings").get("stop").get(0).asText()).isEqualTo(".");
+        assertThat(j.get("examples").get(0).get("outputs").get(0).asText()).doesNotContain(".");
+        assertThat(j.get("examples").get(0).get("targets")).hasSize(2);
+        JsonNode f1 = j.get("systems").get(0).get("metrics").get(1);
+        assertThat(f1.get("name").asText()).isEqualTo("f1");
+        assertThat(f1.get("value").asDouble()).isBetween(1.0, 100.0);
     }
 
     @Test

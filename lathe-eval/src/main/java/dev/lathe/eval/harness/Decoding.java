@@ -3,6 +3,7 @@ package dev.lathe.eval.harness;
 import dev.lathe.models.generate.SamplingParams;
 import dev.lathe.models.load.LoadedModel;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,8 +17,9 @@ import java.util.Map;
  * @param temperature 0 = greedy
  * @param seed base seed
  * @param batchSize examples decoded together
+ * @param stop stop sequences (not part of the output), e.g. a newline for one-line answers
  */
-public record Decoding(int maxTokens, float temperature, long seed, int batchSize) {
+public record Decoding(int maxTokens, float temperature, long seed, int batchSize, List<String> stop) {
     public static final int DEFAULT_MAX_TOKENS = 128;
     public static final long DEFAULT_SEED = 0;
     public static final int DEFAULT_BATCH = 8;
@@ -29,6 +31,7 @@ public record Decoding(int maxTokens, float temperature, long seed, int batchSiz
         if (!(temperature >= 0) || !Float.isFinite(temperature)) {
             throw new IllegalArgumentException("--temperature must be finite and >= 0, got " + temperature);
         }
+        stop = List.copyOf(stop);
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         }
@@ -37,7 +40,7 @@ public record Decoding(int maxTokens, float temperature, long seed, int batchSiz
     /** The parameters for example {@code index} of {@code model}: its EOS ids, nothing else of its defaults. */
     public SamplingParams params(LoadedModel model, int index) {
         return SamplingParams.builder().maxTokens(maxTokens).temperature(temperature).seed(seed + index)
-                .eosTokenIds(model.eosTokenIds()).fitToContext(true).build();
+                .eosTokenIds(model.eosTokenIds()).stop(stop).fitToContext(true).build();
     }
 
     /** The settings as recorded in reports. */
@@ -48,6 +51,7 @@ public record Decoding(int maxTokens, float temperature, long seed, int batchSiz
         m.put("temperature", temperature);
         m.put("seed", seed);
         m.put("batch_size", batchSize);
+        m.put("stop", stop);
         return m;
     }
 }

@@ -70,15 +70,38 @@ public final class Runner {
         List<PerplexityResult> parts = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += chunk) {
             int to = Math.min(texts.size(), from + chunk);
-            parts.add(Perplexity.ofTexts(model, texts.subList(from, to), options));
+            parts.add(chunk(model, texts.subList(from, to), options));
             progress.accept(to);
         }
-        PerplexityResult all = parts.size() == 1 ? parts.getFirst() : merge(parts);
+        PerplexityResult all = merge(parts);
         double seconds = (System.nanoTime() - t0) / 1e9;
         timings.put("perplexity_seconds", seconds);
         timings.put("tokens_scored", all.tokensScored());
         timings.put("tokens_per_second", seconds > 0 ? all.tokensScored() / seconds : 0.0);
         return all;
+    }
+
+    /**
+     * One chunk's result; a chunk whose texts are all too short to score (fewer than 2 tokens) gets
+     * unscored entries instead of failing, so only a dataset with nothing to score at all fails.
+     */
+    private static PerplexityResult chunk(LoadedModel model, List<String> texts, PerplexityOptions options) {
+        try {
+            return Perplexity.ofTexts(model, texts, options);
+        } catch (IllegalArgumentException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("no token could be scored")) {
+                throw e;
+            }
+            List<dev.lathe.eval.perplexity.TextPerplexity> empty = new ArrayList<>();
+            for (String t : texts) {
+                empty.add(new dev.lathe.eval.perplexity.TextPerplexity(model.encode(t).length, 0, 0, Double.NaN,
+                        Double.NaN, Double.NaN, List.of()));
+            }
+            int window = options.window() == 0 ? model.config().maxPositionEmbeddings() : options.window();
+            return new PerplexityResult(0, 0, Double.NaN, Double.NaN, Double.NaN, empty,
+                    new dev.lathe.eval.perplexity.PerplexitySettings(window, options.stride() == 0 ? window
+                            : options.stride(), false));
+        }
     }
 
     private static PerplexityResult merge(List<PerplexityResult> parts) {
@@ -90,9 +113,14 @@ public final class Runner {
             scored += p.tokensScored();
             nll += p.totalNll();
         }
+        if (scored == 0) {
+            throw new IllegalArgumentException("no token could be scored: each of the " + texts.size()
+                    + " texts has fewer than 2 tokens");
+        }
         double mean = nll / scored;
+        PerplexityResult withSettings = parts.stream().filter(p -> p.tokensScored() > 0).findFirst().orElseThrow();
         return new PerplexityResult(scored, nll, mean, Math.exp(mean), mean / Math.log(2), texts,
-                parts.getFirst().settings());
+                withSettings.settings());
     }
 
     /** Timings map with a stable key order. */
