@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,6 +67,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--metrics", split = ",", paramLabel = "M", description = "Metrics (default: generation "
             + "bleu,chrf,rouge; qa squad; classification classification; perplexity perplexity).")
     List<String> metrics;
+
+    @Mixin
+    MetricOptions metricOptions;
 
     @Option(names = "--input-column", paramLabel = "COL", description = "Input column (default prompt, instruction or text).")
     String inputColumn;
@@ -133,8 +137,10 @@ final class EvalCommand implements Callable<Integer> {
             List<String> metricIds = metricIds();
             List<TextMetric> textMetrics = new ArrayList<>();
             if (task != Task.perplexity) {
+                MetricOptions.checkApplicable(spec.commandLine().getParseResult(), metricIds, Map.of());
                 for (String id : metricIds) {
-                    textMetrics.add(TextMetrics.byId(id));
+                    TextMetrics.byId(id); // unknown names fail here, listing the known ones
+                    textMetrics.add(metricOptions.create(id, null));
                 }
             }
             List<String> specs = new ArrayList<>();
@@ -186,7 +192,8 @@ final class EvalCommand implements Callable<Integer> {
                 outputs.add(outs);
                 EvalReport.Confusion confusion = null;
                 if (task == Task.classification) {
-                    var cm = dev.lathe.eval.harness.ClassificationMetric.defaults().confusion(outs,
+                    var cm = ((dev.lathe.eval.harness.ClassificationMetric) metricOptions.create("classification", null))
+                            .confusion(outs,
                             Evaluation.referenceStreams(examples).getFirst());
                     confusion = new EvalReport.Confusion(cm.labels(), cm.counts());
                 }

@@ -74,8 +74,10 @@ class EvalCommandTest {
         // Batch size does not change greedy outputs.
         Path json1 = dir.resolve("gen1.json");
         ModelCommandsTest.ok("eval", "--model", MODEL, "--data", DATA, "--metrics", "bleu", "--max-tokens", "12",
-                "--batch-size", "1", "--bootstrap-samples", "0", "--json", json1.toString());
+                "--batch-size", "1", "--bootstrap-samples", "0", "--tokenize", "char", "--json", json1.toString());
         JsonNode one = readJson(json1);
+        assertThat(one.get("systems").get(0).get("metrics").get(0).get("line").asText()).contains("tok:char");
+        assertThat(one.get("systems").get(0).get("metrics").get(0).get("interval").isNull()).isTrue();
         for (int i = 0; i < 4; i++) {
             assertThat(one.get("examples").get(i).get("outputs")).isEqualTo(j.get("examples").get(i).get("outputs"));
         }
@@ -189,6 +191,9 @@ class EvalCommandTest {
         ModelCommandsTest.Result metric = ModelCommandsTest.run("eval", "--model", MODEL, "--data", DATA, "--metrics",
                 "meteor");
         assertThat(metric.err()).contains("unknown metric 'meteor'");
+        ModelCommandsTest.Result misplaced = ModelCommandsTest.run("eval", "--model", MODEL, "--data", DATA,
+                "--metrics", "rouge,chrf", "--tokenize", "intl");
+        assertThat(misplaced.err()).isEqualTo("lathe eval: --tokenize applies to --metric bleu, not rouge,chrf\n");
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"prompt\": 1}\n[1]\n", StandardCharsets.UTF_8);
         assertThat(ModelCommandsTest.run("eval", "--model", MODEL, "--data", bad.toString()).err())
