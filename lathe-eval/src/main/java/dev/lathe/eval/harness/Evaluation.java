@@ -4,7 +4,6 @@ import dev.lathe.eval.report.EvalReport;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Scores the systems' outputs and assembles the {@link EvalReport}: each metric with its bootstrap
@@ -133,10 +132,5 @@ public final class Evaluation {
 
     private static double nanToZero(double v) {
         return Double.isNaN(v) ? 0 : v;
-    }
-
-    /** Keeps the given map's order in JSON. */
-    static Map<String, Object> ordered(Map<String, Object> m) {
-        return new java.util.LinkedHashMap<>(m);
     }
 }

@@ -8,7 +8,6 @@ import dev.lathe.models.generate.GenerationRequest;
 import dev.lathe.models.generate.Generator;
 import dev.lathe.models.load.LoadedModel;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -65,7 +64,7 @@ public final class Runner {
             texts.add(perplexityText(e));
         }
         // Score in chunks for the progress bar; the per-text figures are independent, so the corpus result
-        // of the whole list equals the one assembled from chunks. One call keeps the API's own totals.
+        // of the whole list equals the one assembled from the chunks (sums of NLL and of tokens).
         int chunk = Math.max(1, examples.size() / 20);
         List<PerplexityResult> parts = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += chunk) {
@@ -121,10 +120,5 @@ public final class Runner {
         PerplexityResult withSettings = parts.stream().filter(p -> p.tokensScored() > 0).findFirst().orElseThrow();
         return new PerplexityResult(scored, nll, mean, Math.exp(mean), mean / Math.log(2), texts,
                 withSettings.settings());
-    }
-
-    /** Timings map with a stable key order. */
-    public static Map<String, Object> timings() {
-        return new LinkedHashMap<>();
     }
 }

@@ -4,7 +4,6 @@ import dev.lathe.engine.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -315,9 +314,5 @@ public final class HtmlReport {
             }
         }
         return b.toString();
-    }
-
-    static List<String> palette() {
-        return List.of(COLORS);
     }
 }
