@@ -1,0 +1,73 @@
+package dev.lathe.eval.harness;
+
+import dev.lathe.eval.metrics.chrf.Chrf;
+import dev.lathe.eval.metrics.chrf.ChrfOptions;
+import dev.lathe.eval.metrics.chrf.ChrfScore;
+import dev.lathe.eval.metrics.chrf.ChrfStatistics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * chrF / chrF++ for the harness: sacreBLEU's line ({@code chrF2|<signature> = 59.7}), the summed
+ * statistics, and resampling by summing the drawn segments' statistics.
+ */
+public record ChrfMetric(ChrfOptions options, int width) implements TextMetric {
+    public static ChrfMetric defaults() {
+        return new ChrfMetric(ChrfOptions.chrf(), 1);
+    }
+
+    @Override
+    public String id() {
+        return "chrf";
+    }
+
+    @Override
+    public List<MetricScore> score(List<String> hypotheses, List<List<String>> references) {
+        TextMetric.checkAligned(hypotheses, references);
+        Chrf chrf = new Chrf(options);
+        List<ChrfStatistics> segments = chrf.segmentStatistics(hypotheses, references);
+        ChrfScore s = chrf.score(Chrf.sum(segments));
+        CorpusStatistic stat = new CorpusStatistic() {
+            @Override
+            public int size() {
+                return segments.size();
+            }
+
+            @Override
+            public double score(int[] indices) {
+                List<ChrfStatistics> drawn = new ArrayList<>(indices.length);
+                for (int i : indices) {
+                    drawn.add(segments.get(i));
+                }
+                return drawn.isEmpty() ? 0 : chrf.score(Chrf.sum(drawn)).score();
+            }
+
+            @Override
+            public double exampleScore(int i) {
+                return chrf.score(segments.get(i)).score();
+            }
+        };
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("score", s.score());
+        m.put("signature", s.signature().format(false));
+        m.put("char_order", s.charOrder());
+        m.put("word_order", s.wordOrder());
+        m.put("beta", s.beta());
+        m.put("statistics", s.statistics().stats());
+        return List.of(new MetricScore(s.name(), s.score(), s.format(width, true), m, stat, true));
+    }
+
+    @Override
+    public List<String> sentenceLines(List<String> hypotheses, List<List<String>> references) {
+        TextMetric.checkAligned(hypotheses, references);
+        Chrf chrf = new Chrf(options);
+        List<String> out = new ArrayList<>();
+        for (ChrfStatistics st : chrf.segmentStatistics(hypotheses, references)) {
+            out.add(chrf.score(st).format(width, true));
+        }
+        return out;
+    }
+}
