@@ -76,7 +76,10 @@ public final class ReportWriter {
             SplitReport train = r.splits().getFirst();
             int peak = train.chars().histogram().stream().mapToInt(LengthStats.Bin::count).max().orElse(1);
             sb.append("train length (chars)\n");
+            boolean leading = true;
             for (LengthStats.Bin b : train.chars().histogram()) {
+                if (leading && b.count() == 0) continue; // empty short bins say nothing
+                leading = false;
                 int bar = peak == 0 ? 0 : (int) Math.round(30.0 * b.count() / peak);
                 sb.append(String.format(Locale.ROOT, "  [%6d, %6d) %6d %s%n", b.from(), b.to(), b.count(), "#".repeat(bar)));
             }
