@@ -52,12 +52,20 @@ public record ColumnMapping(Map<String, String> renames) {
         return renames.getOrDefault(column, column);
     }
 
-    /** Fails, naming the columns found, when the mapping names a column the file does not have. */
+    /**
+     * Fails, naming the columns found, when the mapping names a column the file does not have, or
+     * renames a column onto the name of another column that stays (which one would win is arbitrary).
+     */
     public void checkAgainst(String file, Collection<String> columns) {
-        for (String source : renames.keySet()) {
+        for (var e : renames.entrySet()) {
+            String source = e.getKey(), target = e.getValue();
             if (!columns.contains(source)) {
                 throw new DatasetFormatException(file, "the column mapping names '" + source
                         + "', but the columns are " + List.copyOf(columns));
+            }
+            if (!target.equals(source) && columns.contains(target) && !renames.containsKey(target)) {
+                throw new DatasetFormatException(file, "the column mapping renames '" + source + "' to '" + target
+                        + "', but the file already has a column '" + target + "' (map that one elsewhere too)");
             }
         }
     }

@@ -14,8 +14,10 @@ import dev.lathe.tune.data.Shape;
 import dev.lathe.tune.data.TextExample;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -55,7 +57,7 @@ public final class RecordConverter {
     }
 
     static Example convert(RawRow row, ColumnMapping mapping, Shape shape) {
-        var fields = new java.util.LinkedHashMap<String, Object>();
+        var fields = new LinkedHashMap<String, Object>();
         for (var e : row.values().entrySet()) fields.put(mapping.target(e.getKey()), e.getValue());
         Origin o = row.origin();
         String label = text(fields, "label", o, false);
@@ -74,7 +76,7 @@ public final class RecordConverter {
         };
     }
 
-    private static String text(java.util.Map<String, Object> fields, String name, Origin o, boolean required) {
+    private static String text(Map<String, Object> fields, String name, Origin o, boolean required) {
         Object v = fields.get(name);
         if (v instanceof JsonNode n) {
             if (n.isNull() || n.isMissingNode()) v = null;

@@ -60,6 +60,18 @@ class RecordConverterTest {
     }
 
     @Test
+    void aMappingMayKeepANameButMayNotRenameOntoAColumnThatStays() {
+        assertThat(jsonl("{\"instruction\":\"i\",\"response\":\"r\",\"intent\":\"x\"}",
+                ColumnMapping.parse("instruction->instruction, response->output, intent->label")).getFirst().label()).isEqualTo("x");
+        assertThatThrownBy(() -> jsonl("{\"question\":\"q\",\"text\":\"t\"}", ColumnMapping.of("question", "text")))
+                .hasMessageContaining("renames 'question' to 'text', but the file already has a column 'text'");
+        assertThat(jsonl("{\"question\":\"q\",\"text\":\"t\"}", ColumnMapping.of("question", "text", "text", "notes"))
+                .getFirst().joinedText()).isEqualTo("q");
+        assertThatThrownBy(() -> ColumnMapping.of("a", "text", "b", "text")).hasMessageContaining("both map to 'text'");
+        assertThatThrownBy(() -> ColumnMapping.parse("a->")).hasMessageContaining("'a->' is not source->target");
+    }
+
+    @Test
     void aRecordMissingARequiredFieldIsReportedWithItsRecordNumber() {
         assertThatThrownBy(() -> jsonl("{\"text\":\"a\"}\n{\"body\":\"b\"}", ColumnMapping.IDENTITY))
                 .hasMessage("t.jsonl: line 2 (record 2): field 'text' is missing; the record has [body]");
