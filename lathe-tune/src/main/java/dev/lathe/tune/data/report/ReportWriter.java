@@ -74,17 +74,21 @@ public final class ReportWriter {
         }
         if (!r.splits().isEmpty()) {
             SplitReport train = r.splits().getFirst();
-            int peak = train.chars().histogram().stream().mapToInt(LengthStats.Bin::count).max().orElse(1);
-            sb.append("train length (chars)\n");
-            boolean leading = true;
-            for (LengthStats.Bin b : train.chars().histogram()) {
-                if (leading && b.count() == 0) continue; // empty short bins say nothing
-                leading = false;
-                int bar = peak == 0 ? 0 : (int) Math.round(30.0 * b.count() / peak);
-                sb.append(String.format(Locale.ROOT, "  [%6d, %6d) %6d %s%n", b.from(), b.to(), b.count(), "#".repeat(bar)));
-            }
+            histogram(sb, "train length (chars)", train.chars());
+            if (train.tokens() != null) histogram(sb, "train length (tokens)", train.tokens());
         }
         return sb.toString();
     }
 
+    private static void histogram(StringBuilder sb, String title, LengthStats stats) {
+        int peak = stats.histogram().stream().mapToInt(LengthStats.Bin::count).max().orElse(1);
+        sb.append(title).append('\n');
+        boolean leading = true;
+        for (LengthStats.Bin b : stats.histogram()) {
+            if (leading && b.count() == 0) continue; // empty short bins say nothing
+            leading = false;
+            int bar = peak == 0 ? 0 : (int) Math.round(30.0 * b.count() / peak);
+            sb.append(String.format(Locale.ROOT, "  [%6d, %6d) %6d %s%n", b.from(), b.to(), b.count(), "#".repeat(bar)));
+        }
+    }
 }

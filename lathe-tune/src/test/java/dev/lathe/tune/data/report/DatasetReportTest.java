@@ -87,7 +87,7 @@ class DatasetReportTest {
     void theConsoleTableShowsStepsSplitsLabelsAndAHistogram() throws Exception {
         String table = ReportWriter.toTable(bitext().report());
         assertThat(table).contains("step", "unicode_nfc", "pii_redaction", "split", "train", "validation", "test",
-                "cancel_order", "train length (chars)");
+                "cancel_order", "train length (chars)", "train length (tokens)");
         assertThat(table.lines().filter(l -> l.startsWith("length ")).toList()).hasSize(1);
         assertThat(List.of(table.split("\n"))).allSatisfy(l -> assertThat(l.length()).isLessThan(100));
     }
