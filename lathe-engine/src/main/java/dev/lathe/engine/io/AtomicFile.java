@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a torn
@@ -50,6 +54,7 @@ public final class AtomicFile {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
+            keepOrDefaultPermissions(tmp, target);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 writer.write(channel);
@@ -59,5 +64,19 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); the file that replaces the target should have
+     * the target's permissions, or those of an ordinary new file (0644) when there is none yet.
+     */
+    private static void keepOrDefaultPermissions(Path tmp, Path target) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, permissions);
     }
 }

@@ -116,7 +116,7 @@ public final class ActivationKernels {
                     FloatVector r = switch (kind) {
                         case SILU -> v.mul(sigmoid(v));
                         case GELU -> v.mul(phi(v));
-                        case GELU_TANH -> v.mul(0.5f).mul(tanhArg(v).lanewise(VectorOperators.TANH).add(1f));
+                        case GELU_TANH -> v.mul(0.5f).mul(Simd.tanh(tanhArg(v)).add(1f));
                     };
                     r.intoMemorySegment(out, i * 4L, NATIVE);
                 }
@@ -140,12 +140,12 @@ public final class ActivationKernels {
                         case SILU -> siluDerivative(v);
                         case GELU -> {
                             // d/dx xΦ(x) = Φ(x) + x φ(x), φ the standard normal density
-                            FloatVector density = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                            FloatVector density = Simd.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
                             yield phi(v).add(v.mul(density));
                         }
                         case GELU_TANH -> {
                             // d/dx x(1+tanh u)/2 = (1+t)/2 + x(1-t²)u'/2, u' = √(2/π)(1 + 3·0.044715x²)
-                            FloatVector t = tanhArg(v).lanewise(VectorOperators.TANH);
+                            FloatVector t = Simd.tanh(tanhArg(v));
                             FloatVector du = v.mul(v).mul(3 * GELU_CUBIC).add(1f).mul(SQRT_2_OVER_PI);
                             FloatVector oneMinusT2 = t.mul(t).neg().add(1f);
                             yield t.add(1f).add(v.mul(oneMinusT2).mul(du)).mul(0.5f);
@@ -308,7 +308,7 @@ public final class ActivationKernels {
         p = p.fma(t, FloatVector.broadcast(S, C2));
         p = p.fma(t, FloatVector.broadcast(S, C1));
         p = p.fma(t, FloatVector.broadcast(S, C0));
-        return t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
+        return t.mul(Simd.exp(z.mul(z).neg().add(p)));
     }
 
     private static FloatVector erfSeries(FloatVector x) {
@@ -341,7 +341,7 @@ public final class ActivationKernels {
     }
 
     private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return FloatVector.broadcast(S, 1f).div(Simd.exp(x.neg()).add(1f));
     }
 
     private static FloatVector siluDerivative(FloatVector x) {

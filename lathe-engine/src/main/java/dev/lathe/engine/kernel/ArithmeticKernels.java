@@ -264,12 +264,12 @@ public final class ArithmeticKernels {
         for (; i < upper; i += S.length()) {
             acc = acc.add(FloatVector.fromMemorySegment(S, x, (at + i) * 4, NATIVE));
             if (++sinceFlush == 256) {
-                total += acc.reduceLanes(VectorOperators.ADD);
+                total += Simd.sum(acc);
                 acc = FloatVector.zero(S);
                 sinceFlush = 0;
             }
         }
-        total += acc.reduceLanes(VectorOperators.ADD);
+        total += Simd.sum(acc);
         for (; i < len; i++) {
             total += x.getAtIndex(F32, at + i);
         }

@@ -207,7 +207,7 @@ public final class AttentionKernels {
                 acc = FloatVector.fromMemorySegment(SP, a, aAt + off, NATIVE)
                         .fma(FloatVector.fromMemorySegment(SP, b, bAt + off, NATIVE), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = Simd.sum(acc);
         }
         for (; i < n; i++) {
             long off = (long) i * 4;

@@ -70,11 +70,11 @@ public final class CrossEntropyKernels {
             FloatVector d = FloatVector.zero(S);
             for (; i < upper; i += S.length()) {
                 FloatVector shifted = FloatVector.fromMemorySegment(S, logits, bb + i * 4L, NATIVE).sub(max);
-                e = e.add(shifted.lanewise(VectorOperators.EXP));
+                e = e.add(Simd.exp(shifted));
                 d = d.add(shifted);
             }
-            sumExp = e.reduceLanes(VectorOperators.ADD);
-            sumShifted = d.reduceLanes(VectorOperators.ADD);
+            sumExp = Simd.sum(e);
+            sumShifted = Simd.sum(d);
         }
         for (; i < v; i++) {
             float shifted = logits.getAtIndex(F32, base + i) - max;
@@ -138,7 +138,7 @@ public final class CrossEntropyKernels {
             int upper = S.loopBound(v);
             for (; i < upper; i += S.length()) {
                 long at = bb + i * 4L;
-                FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max).sub(logZ).lanewise(VectorOperators.EXP)
+                Simd.exp(FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max).sub(logZ))
                         .sub(uniform).mul(s)
                         .add(FloatVector.fromMemorySegment(S, dX, at, NATIVE))
                         .intoMemorySegment(dX, at, NATIVE);

@@ -103,12 +103,12 @@ public final class Elementwise {
                 FloatVector v = FloatVector.fromMemorySegment(S, x, i * 4, NATIVE);
                 acc = v.fma(v, acc);
                 if (++sinceFlush == 256) { // bound float error on long vectors
-                    total += acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                    total += Simd.sum(acc);
                     acc = FloatVector.zero(S);
                     sinceFlush = 0;
                 }
             }
-            total += acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            total += Simd.sum(acc);
             for (; i < n; i++) {
                 float v = x.getAtIndex(F32, i);
                 total += (double) v * v;

@@ -107,10 +107,10 @@ public final class Gemv {
                     a2 = FloatVector.fromMemorySegment(S, ws, r2 + pb, NATIVE, tail).fma(xv, a2);
                     a3 = FloatVector.fromMemorySegment(S, ws, r3 + pb, NATIVE, tail).fma(xv, a3);
                 }
-                store(y, yOff + (long) j * incY, alpha * a0.reduceLanes(VectorOperators.ADD), beta);
-                store(y, yOff + (long) (j + 1) * incY, alpha * a1.reduceLanes(VectorOperators.ADD), beta);
-                store(y, yOff + (long) (j + 2) * incY, alpha * a2.reduceLanes(VectorOperators.ADD), beta);
-                store(y, yOff + (long) (j + 3) * incY, alpha * a3.reduceLanes(VectorOperators.ADD), beta);
+                store(y, yOff + (long) j * incY, alpha * Simd.sum(a0), beta);
+                store(y, yOff + (long) (j + 1) * incY, alpha * Simd.sum(a1), beta);
+                store(y, yOff + (long) (j + 2) * incY, alpha * Simd.sum(a2), beta);
+                store(y, yOff + (long) (j + 3) * incY, alpha * Simd.sum(a3), beta);
             }
         } else {
             // Half-precision rows: convert one row into a per-thread buffer, then dot from there.
@@ -139,7 +139,7 @@ public final class Gemv {
                 acc = FloatVector.fromMemorySegment(S, ws, rowByte + pb, NATIVE, tail)
                         .fma(FloatVector.fromMemorySegment(S, x, xByte + pb, NATIVE, tail), acc);
             }
-            store(y, yOff + (long) j * incY, alpha * acc.reduceLanes(VectorOperators.ADD), beta);
+            store(y, yOff + (long) j * incY, alpha * Simd.sum(acc), beta);
         }
     }
 

@@ -67,7 +67,7 @@ public final class NormKernels {
             FloatVector v = FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE);
             acc = v.fma(v, acc);
         }
-        float ss = acc.reduceLanes(VectorOperators.ADD);
+        float ss = Simd.sum(acc);
         for (; i < n; i++) {
             float v = x.getAtIndex(F32, base + i);
             ss = Math.fma(v, v, ss);
@@ -150,7 +150,7 @@ public final class NormKernels {
                         .mul(FloatVector.fromMemorySegment(S, w, i * 4L, NATIVE));
                 acc = g.fma(FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE), acc);
             }
-            float dot = acc.reduceLanes(VectorOperators.ADD);
+            float dot = Simd.sum(acc);
             for (; i < n; i++) {
                 dot = Math.fma(dY.getAtIndex(F32, base + i) * w.getAtIndex(F32, i), x.getAtIndex(F32, base + i), dot);
             }
@@ -247,7 +247,7 @@ public final class NormKernels {
         for (; i < upper; i += S.length()) {
             acc = acc.add(FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; i < n; i++) {
             sum += x.getAtIndex(F32, base + i);
         }
@@ -258,7 +258,7 @@ public final class NormKernels {
             FloatVector d = FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE).sub(mu);
             acc = d.fma(d, acc);
         }
-        float ss = acc.reduceLanes(VectorOperators.ADD);
+        float ss = Simd.sum(acc);
         for (; i < n; i++) {
             float d = x.getAtIndex(F32, base + i) - mu;
             ss = Math.fma(d, d, ss);
@@ -370,8 +370,8 @@ public final class NormKernels {
                 sg = sg.add(g);
                 sgx = g.fma(xhat, sgx);
             }
-            float sumG = sg.reduceLanes(VectorOperators.ADD);
-            float sumGx = sgx.reduceLanes(VectorOperators.ADD);
+            float sumG = Simd.sum(sg);
+            float sumGx = Simd.sum(sgx);
             for (; i < n; i++) {
                 float g = grad(dY, w, base, i);
                 sumG += g;

@@ -93,14 +93,13 @@ public final class SoftmaxKernels {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i < upper; i += S.length()) {
-            FloatVector e = FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE).sub(max)
-                    .lanewise(VectorOperators.EXP);
+            FloatVector e = Simd.exp(FloatVector.fromMemorySegment(S, x, bb + i * 4L, NATIVE).sub(max));
             if (!log) {
                 e.intoMemorySegment(y, bb + i * 4L, NATIVE);
             }
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x.getAtIndex(F32, base + i) - max);
             if (!log) {
@@ -208,7 +207,7 @@ public final class SoftmaxKernels {
             FloatVector dy = FloatVector.fromMemorySegment(S, dY, bb + i * 4L, NATIVE);
             acc = log ? acc.add(dy) : dy.fma(FloatVector.fromMemorySegment(S, y, bb + i * 4L, NATIVE), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Simd.sum(acc);
         for (; i < n; i++) {
             float dy = dY.getAtIndex(F32, base + i);
             s = log ? s + dy : Math.fma(dy, y.getAtIndex(F32, base + i), s);
@@ -217,7 +216,7 @@ public final class SoftmaxKernels {
             long at = bb + i * 4L;
             FloatVector dy = FloatVector.fromMemorySegment(S, dY, at, NATIVE);
             FloatVector yv = FloatVector.fromMemorySegment(S, y, at, NATIVE);
-            FloatVector g = log ? yv.lanewise(VectorOperators.EXP).mul(-s).add(dy) : dy.sub(s).mul(yv);
+            FloatVector g = log ? Simd.exp(yv).mul(-s).add(dy) : dy.sub(s).mul(yv);
             g.add(FloatVector.fromMemorySegment(S, dX, at, NATIVE)).intoMemorySegment(dX, at, NATIVE);
         }
         for (; i < n; i++) {

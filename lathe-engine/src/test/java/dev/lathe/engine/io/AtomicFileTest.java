@@ -37,6 +37,18 @@ class AtomicFileTest {
     }
 
     @Test
+    void aNewFileGetsOrdinaryPermissionsAndAReplacedOneKeepsItsOwn(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("report.json");
+        AtomicFile.write(file, new byte[] {1});
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFile.write(file, new byte[] {2});
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-rw----");
+    }
+
+    @Test
     void createsMissingParentDirectories(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("runs/a/checkpoint.bin");
         AtomicFile.write(file, new byte[] {1});
