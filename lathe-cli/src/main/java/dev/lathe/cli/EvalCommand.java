@@ -175,7 +175,7 @@ final class EvalCommand implements Callable<Integer> {
                         timings.put("load_seconds", (System.nanoTime() - l0) / 1e9);
                         fingerprint = Fingerprints.of(m.folder());
                         String label = systemName(s, specs) + " " + task;
-                        try (ProgressBar bar = ProgressBar.onStderr(label, examples.size())) {
+                        try (ProgressBar bar = ProgressBar.counting(label, examples.size(), "examples")) {
                             if (task == Task.perplexity) {
                                 PerplexityOptions po = PerplexityOptions.defaults().withWindow(window).withStride(stride);
                                 ms = List.of(PerplexityScores.of(Runner.perplexity(m, examples, po, bar::update, timings)));

@@ -4,11 +4,12 @@ import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line console progress bar for byte transfers: percentage, bytes done of total, rate and
- * estimated time left, redrawn in place at most ten times a second. When the stream is not a
+ * A one-line console progress bar for byte transfers or counted items (examples, steps):
+ * percentage, amount done of total, rate and estimated time left, redrawn in place at most ten times a second. When the stream is not a
  * terminal (logs, pipes, CI) it prints nothing until {@link #finish()}, which prints one summary line.
  * Not thread-safe: one bar per transfer, updated by the thread doing it.
  */
@@ -20,6 +21,8 @@ public final class ProgressBar implements AutoCloseable {
     private final boolean interactive;
     private final LongSupplier nanoClock;
     private final String label;
+    private final LongFunction<String> amount; // how a count is shown: bytes, or "N examples"
+    private final String rateUnit;             // appended to the formatted amount per second
     private final long startNanos;
     private long total;
     private long done;
@@ -36,6 +39,13 @@ public final class ProgressBar implements AutoCloseable {
      * @param total expected bytes, or a negative number when unknown
      */
     public ProgressBar(PrintStream out, boolean interactive, LongSupplier nanoClock, String label, long total) {
+        this(out, interactive, nanoClock, label, total, ProgressBar::formatBytes, "/s");
+    }
+
+    private ProgressBar(PrintStream out, boolean interactive, LongSupplier nanoClock, String label, long total,
+            LongFunction<String> amount, String rateUnit) {
+        this.amount = amount;
+        this.rateUnit = rateUnit;
         this.out = Objects.requireNonNull(out, "out");
         this.interactive = interactive;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -47,6 +57,19 @@ public final class ProgressBar implements AutoCloseable {
     /** A bar on standard error, drawn in place only when standard error is a terminal. */
     public static ProgressBar onStderr(String label, long total) {
         return new ProgressBar(System.err, stderrIsTerminal(), System::nanoTime, label, total);
+    }
+
+    /**
+     * A bar on standard error counting items rather than bytes, e.g. {@code counting("eval", 500,
+     * "examples")} shows {@code 120 / 500 examples  4.2 examples/s}.
+     */
+    public static ProgressBar counting(String label, long total, String noun) {
+        return counting(System.err, stderrIsTerminal(), System::nanoTime, label, total, noun);
+    }
+
+    static ProgressBar counting(PrintStream out, boolean interactive, LongSupplier clock, String label, long total,
+            String noun) {
+        return new ProgressBar(out, interactive, clock, label, total, n -> n + " " + noun, " " + noun + "/s");
     }
 
     /** Best effort: a console whose streams are a terminal, and not a dumb one. */
@@ -93,8 +116,8 @@ public final class ProgressBar implements AutoCloseable {
         finished = true;
         long now = nanoClock.getAsLong();
         double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
-        String line = label + "  " + formatBytes(done) + " in " + formatDuration(seconds) + " ("
-                + formatBytes((long) ((done - startDone) / seconds)) + "/s)";
+        String line = label + "  " + amount.apply(done) + " in " + formatDuration(seconds) + " ("
+                + rate((done - startDone) / seconds) + ")";
         if (interactive) {
             draw(line);
             out.print('\n');
@@ -122,15 +145,20 @@ public final class ProgressBar implements AutoCloseable {
                 line.append('>').append(" ".repeat(BAR_WIDTH - filled - 1));
             }
             line.append("] ").append(String.format(Locale.ROOT, "%3d%%", (int) (fraction * 100)))
-                    .append("  ").append(formatBytes(done)).append(" / ").append(formatBytes(total));
+                    .append("  ").append(amount.apply(done)).append(" / ").append(amount.apply(total));
         } else {
-            line.append(formatBytes(done));
+            line.append(amount.apply(done));
         }
-        line.append("  ").append(formatBytes((long) rate)).append("/s");
+        line.append("  ").append(rate(rate));
         if (total > 0 && rate > 0 && done < total) {
             line.append("  ETA ").append(formatDuration((total - done) / rate));
         }
         return line.toString();
+    }
+
+    private String rate(double perSecond) {
+        return rateUnit.equals("/s") ? formatBytes((long) perSecond) + "/s"
+                : String.format(Locale.ROOT, "%.1f%s", perSecond, rateUnit);
     }
 
     private void draw(String line) {

@@ -32,6 +32,18 @@ class ProgressBarTest {
     }
 
     @Test
+    void aCountingBarShowsItemsNotBytes() {
+        ProgressBar bar = ProgressBar.counting(out, true, clock::get, "eval", 8, "examples");
+        clock.addAndGet(2_000_000_000L);
+        bar.update(4);
+        assertThat(printed()).contains("4 examples / 8 examples").contains("2.0 examples/s").contains("ETA 0:02");
+        clock.addAndGet(2_000_000_000L);
+        bar.update(8);
+        bar.finish();
+        assertThat(printed()).contains("eval  8 examples in 0:04 (2.0 examples/s)");
+    }
+
+    @Test
     void onATerminalTheBarShowsPercentBytesRateAndEta() {
         ProgressBar bar = new ProgressBar(out, true, clock::get, "w", 1_000_000);
         clock.set(1_000_000_000L);
