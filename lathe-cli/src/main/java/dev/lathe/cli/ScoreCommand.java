@@ -6,6 +6,7 @@ import dev.lathe.eval.harness.Evaluation;
 import dev.lathe.eval.harness.LineFiles;
 import dev.lathe.eval.harness.MetricScore;
 import dev.lathe.eval.harness.RougeMetric;
+import dev.lathe.eval.harness.SentenceLevelMetric;
 import dev.lathe.eval.harness.TextMetric;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -92,7 +93,11 @@ final class ScoreCommand implements Callable<Integer> {
                 if (json) {
                     throw new IllegalArgumentException("--sentence prints score lines; it does not combine with --json");
                 }
-                m.sentenceLines(hyps, streams).forEach(out::println);
+                if (!(m instanceof SentenceLevelMetric sentenceLevel)) {
+                    throw new IllegalArgumentException("--sentence is for bleu and chrf; " + m.id()
+                            + " has no sentence-level mode");
+                }
+                sentenceLevel.sentenceLines(hyps, streams).forEach(out::println);
                 out.flush();
                 return 0;
             }

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * @param width decimals of the printed score (sacreBLEU's {@code --width}, 1 on its command line)
  */
-public record BleuMetric(BleuOptions options, int width) implements TextMetric {
+public record BleuMetric(BleuOptions options, int width) implements SentenceLevelMetric {
     public static BleuMetric defaults() {
         return new BleuMetric(BleuOptions.defaults(), 1);
     }

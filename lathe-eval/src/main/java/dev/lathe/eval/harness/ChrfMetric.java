@@ -13,7 +13,7 @@ import java.util.Map;
  * chrF / chrF++ for the harness: sacreBLEU's line ({@code chrF2|<signature> = 59.7}), the summed
  * statistics, and resampling by summing the drawn segments' statistics.
  */
-public record ChrfMetric(ChrfOptions options, int width) implements TextMetric {
+public record ChrfMetric(ChrfOptions options, int width) implements SentenceLevelMetric {
     public static ChrfMetric defaults() {
         return new ChrfMetric(ChrfOptions.chrf(), 1);
     }

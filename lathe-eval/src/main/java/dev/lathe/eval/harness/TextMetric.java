@@ -15,11 +15,6 @@ public interface TextMetric {
     /** Corpus-level scores. */
     List<MetricScore> score(List<String> hypotheses, List<List<String>> references);
 
-    /** One line per hypothesis, as the reference tool's sentence-level mode prints them. */
-    default List<String> sentenceLines(List<String> hypotheses, List<List<String>> references) {
-        throw new UnsupportedOperationException(id() + " has no sentence-level mode");
-    }
-
     /** Checks that every reference stream is as long as the hypotheses. */
     static void checkAligned(List<String> hypotheses, List<List<String>> references) {
         if (references.isEmpty()) {
