@@ -69,6 +69,15 @@ class EvalAdapterTest {
         assertThat(sys.get("adapter").get("fingerprint").get("adapter_model.safetensors").asText()).hasSize(64);
         assertThat(sys.get("adapter").get("fingerprint").get("adapter_config.json").asText()).hasSize(64);
         assertThat(EvalCommandTest.readJson(plain).get("systems").get(0).get("adapter").isNull()).isTrue();
+
+        // Generation decodes through the KV cache with the merged weights.
+        Path gen = dir.resolve("gen.json");
+        ModelCommandsTest.ok("eval", "--model", MODEL, "--adapter", adapterA.toString(), "--data", DATA,
+                "--metrics", "bleu", "--max-tokens", "6", "--limit", "2", "--bootstrap-samples", "0", "--json",
+                gen.toString());
+        JsonNode g = EvalCommandTest.readJson(gen);
+        assertThat(g.get("systems").get(0).get("adapter").get("path").asText()).isEqualTo(adapterA.toString());
+        assertThat(g.get("systems").get(0).get("timings").get("generated_tokens").asInt()).isBetween(2, 12);
     }
 
     @Test
