@@ -58,6 +58,14 @@ final class EvalCommand implements Callable<Integer> {
             + "reports the paired bootstrap test of it against --model.")
     String compare;
 
+    @Option(names = "--adapter", paramLabel = "DIR", description = "A LoRA adapter (PEFT folder) merged into --model "
+            + "before it is evaluated.")
+    Path adapter;
+
+    @Option(names = "--compare-adapter", paramLabel = "DIR", description = "A LoRA adapter for the second system: "
+            + "merged into --compare, or without --compare into another copy of --model (base vs base+adapter).")
+    Path compareAdapter;
+
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Evaluation set: .jsonl or .csv.")
     Path data;
 
@@ -148,10 +156,14 @@ final class EvalCommand implements Callable<Integer> {
                 predictions.forEach(p -> specs.add(p.toString()));
             } else {
                 specs.add(model);
-                if (compare != null) {
-                    specs.add(compare);
+                if (compare != null || compareAdapter != null) {
+                    specs.add(compare != null ? compare : model);
                 }
             }
+            List<Path> adapters = new ArrayList<>();
+            adapters.add(adapter);
+            adapters.add(compareAdapter);
+            List<String> names = systemNames(specs, adapters);
             List<EvalReport.SystemResult> systems = new ArrayList<>();
             List<List<MetricScore>> scores = new ArrayList<>();
             List<List<String>> outputs = new ArrayList<>();
@@ -171,10 +183,11 @@ final class EvalCommand implements Callable<Integer> {
                     ModelLoader loader = CliSupport.loader(err);
                     ModelSpec ms0 = ModelSpec.parse(specs.get(s), tokenizer);
                     long l0 = System.nanoTime();
-                    try (LoadedModel m = loader.load(ms0)) {
+                    try (LoadedModel loadedBase = loader.load(ms0)) {
+                        LoadedModel m = adapters.get(s) == null ? loadedBase : Adapters.merge(loadedBase, adapters.get(s));
                         timings.put("load_seconds", (System.nanoTime() - l0) / 1e9);
                         fingerprint = Fingerprints.of(m.folder());
-                        String label = systemName(s, specs) + " " + task;
+                        String label = names.get(s) + " " + task;
                         try (ProgressBar bar = ProgressBar.counting(label, examples.size(), "examples")) {
                             if (task == Task.perplexity) {
                                 PerplexityOptions po = PerplexityOptions.defaults().withWindow(window).withStride(stride);
@@ -197,7 +210,8 @@ final class EvalCommand implements Callable<Integer> {
                             Evaluation.referenceStreams(examples).getFirst());
                     confusion = new EvalReport.Confusion(cm.labels(), cm.counts());
                 }
-                systems.add(new EvalReport.SystemResult(systemName(s, specs), specs.get(s), fingerprint,
+                EvalReport.Adapter adapterInfo = adapters.get(s) == null ? null : Adapters.describe(adapters.get(s));
+                systems.add(new EvalReport.SystemResult(names.get(s), specs.get(s), fingerprint, adapterInfo,
                         Evaluation.entries(ms, boot), confusion, timings));
             }
             List<EvalReport.PairedMetric> comparison = scores.size() == 2
@@ -247,8 +261,9 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--task classification needs one --predictions file (two to compare); "
                         + "classifier heads are not available yet, so labels cannot come from --model");
             }
-            if (model != null || compare != null) {
-                throw new IllegalArgumentException("--task classification scores --predictions files; drop --model/--compare");
+            if (model != null || compare != null || adapter != null || compareAdapter != null) {
+                throw new IllegalArgumentException("--task classification scores --predictions files; drop "
+                        + "--model/--compare/--adapter/--compare-adapter");
             }
             return;
         }
@@ -276,18 +291,26 @@ final class EvalCommand implements Callable<Integer> {
         return ids.stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** The label of system {@code s}: its folder or file name, made unique when both are the same. */
-    private static String systemName(int s, List<String> specs) {
-        String name = Path.of(specs.get(s)).getFileName() == null ? specs.get(s)
-                : Path.of(specs.get(s)).getFileName().toString();
-        if (specs.size() == 2) {
-            String other = Path.of(specs.get(1 - s)).getFileName() == null ? specs.get(1 - s)
-                    : Path.of(specs.get(1 - s)).getFileName().toString();
-            if (name.equals(other)) {
-                return (s == 0 ? "base " : "compare ") + name;
-            }
+    /**
+     * The systems' labels: the model's folder or file name, with "+adapter-folder" when an adapter is
+     * merged; prefixed "base "/"compare " when both would read the same.
+     */
+    private static List<String> systemNames(List<String> specs, List<Path> adapters) {
+        List<String> names = new ArrayList<>();
+        for (int s = 0; s < specs.size(); s++) {
+            String name = lastName(specs.get(s));
+            Path a = s < adapters.size() ? adapters.get(s) : null;
+            names.add(a == null ? name : name + "+" + lastName(a.toString()));
         }
-        return name;
+        if (names.size() == 2 && names.get(0).equals(names.get(1))) {
+            return List.of("base " + names.get(0), "compare " + names.get(1));
+        }
+        return names;
+    }
+
+    private static String lastName(String spec) {
+        Path p = Path.of(spec).getFileName();
+        return p == null ? spec : p.toString();
     }
 
     private static void summary(PrintWriter out, EvalReport r) {

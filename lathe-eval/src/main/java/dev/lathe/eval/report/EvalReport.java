@@ -31,15 +31,30 @@ public record EvalReport(String title, String task, Map<String, Object> settings
      * @param name label in tables and charts (e.g. "base", "tuned", or the model's folder name)
      * @param model how the model was given on the command line
      * @param fingerprint SHA-256 of each model file, by relative path
+     * @param adapter the LoRA adapter merged into the model, else null
      * @param confusion the confusion matrix of a classification task, else null
      * @param timings seconds spent loading, generating and scoring, and throughput
      */
-    public record SystemResult(String name, String model, Map<String, String> fingerprint, List<MetricEntry> metrics,
-            Confusion confusion, Map<String, Object> timings) {
+    public record SystemResult(String name, String model, Map<String, String> fingerprint, Adapter adapter,
+            List<MetricEntry> metrics, Confusion confusion, Map<String, Object> timings) {
         public SystemResult {
             metrics = List.copyOf(metrics);
         }
+
+        /** A system without an adapter. */
+        public SystemResult(String name, String model, Map<String, String> fingerprint, List<MetricEntry> metrics,
+                Confusion confusion, Map<String, Object> timings) {
+            this(name, model, fingerprint, null, metrics, confusion, timings);
+        }
     }
+
+    /**
+     * A LoRA adapter (PEFT folder) merged into a system's model before it was evaluated.
+     *
+     * @param path the adapter folder as given on the command line
+     * @param fingerprint SHA-256 of each file in the folder, by relative path
+     */
+    public record Adapter(String path, Map<String, String> fingerprint) {}
 
     /**
      * One metric of one system.

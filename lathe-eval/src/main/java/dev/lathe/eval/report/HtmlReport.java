@@ -76,6 +76,13 @@ public final class HtmlReport {
                 h.append(esc(f.getKey())).append(": ").append(esc(f.getValue())).append("<br/>");
             }
             h.append("</div>");
+            if (s.adapter() != null) {
+                h.append("<div>adapter ").append(esc(s.adapter().path())).append("</div><div class=\"mono\">");
+                for (Map.Entry<String, String> f : s.adapter().fingerprint().entrySet()) {
+                    h.append(esc(f.getKey())).append(": ").append(esc(f.getValue())).append("<br/>");
+                }
+                h.append("</div>");
+            }
             if (!s.timings().isEmpty()) {
                 h.append("<div class=\"small\">").append(esc(s.timings().toString())).append("</div>");
             }
