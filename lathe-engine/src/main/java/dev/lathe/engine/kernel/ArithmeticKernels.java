@@ -1,5 +1,6 @@
 package dev.lathe.engine.kernel;
 
+import dev.lathe.engine.tensor.Shapes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -45,7 +46,7 @@ public final class ArithmeticKernels {
     private static void binaryForward(int op, MemorySegment out, MemorySegment a, long[] aStrides, MemorySegment b,
             long[] bStrides, int[] shape, boolean simd) {
         checkOp(op);
-        BroadcastLayout l = BroadcastLayout.of(shape, contiguous(shape), aStrides, bStrides);
+        BroadcastLayout l = BroadcastLayout.of(shape, Shapes.contiguousStrides(shape), aStrides, bStrides);
         long aStep = l.step(1);
         long bStep = l.step(2);
         l.forEachRun(true, true, (at, len) -> {
@@ -119,7 +120,7 @@ public final class ArithmeticKernels {
         if (side != 0 && side != 1) {
             throw new IllegalArgumentException("side must be 0 (a) or 1 (b), got " + side);
         }
-        long[] c = contiguous(shape);
+        long[] c = Shapes.contiguousStrides(shape);
         BroadcastLayout l = BroadcastLayout.of(shape, c, aStrides, bStrides);
         long aStep = l.step(1);
         long bStep = l.step(2);
@@ -198,7 +199,7 @@ public final class ArithmeticKernels {
 
     private static void reduceInto(MemorySegment acc, long[] accStrides, MemorySegment src, int[] shape, float alpha,
             boolean simd) {
-        BroadcastLayout l = BroadcastLayout.of(shape, accStrides, contiguous(shape));
+        BroadcastLayout l = BroadcastLayout.of(shape, accStrides, Shapes.contiguousStrides(shape));
         long accStep = l.step(0);
         BroadcastLayout.RunBody body = (at, len) -> {
             if (accStep == 0) {
@@ -234,7 +235,7 @@ public final class ArithmeticKernels {
 
     private static void expandInto(MemorySegment dst, MemorySegment src, long[] srcStrides, int[] shape, float alpha,
             boolean simd) {
-        BroadcastLayout l = BroadcastLayout.of(shape, contiguous(shape), srcStrides);
+        BroadcastLayout l = BroadcastLayout.of(shape, Shapes.contiguousStrides(shape), srcStrides);
         long srcStep = l.step(1);
         l.forEachRun(true, true, (at, len) -> {
             if (srcStep == 0) {
@@ -320,23 +321,13 @@ public final class ArithmeticKernels {
 
     // ---- helpers ----
 
-    /** Row-major strides of {@code shape}, in elements. */
-    public static long[] contiguous(int[] shape) {
-        long[] strides = new long[shape.length];
-        long s = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            strides[i] = s;
-            s *= shape[i];
-        }
-        return strides;
-    }
 
     /**
      * Strides for reading a contiguous tensor of shape {@code in} as if broadcast to {@code out}
      * (right-aligned, NumPy rules): its own strides where sizes match, 0 where it is broadcast.
      */
     public static long[] broadcastStrides(int[] in, int[] out) {
-        long[] own = contiguous(in);
+        long[] own = Shapes.contiguousStrides(in);
         long[] strides = new long[out.length];
         int shift = out.length - in.length;
         for (int d = shift; d < out.length; d++) {

@@ -53,7 +53,7 @@ public final class Arithmetic {
         Tensor out = Tensor.zeros(shape);
         Tensor constant = Tensor.scalar(c);
         ArithmeticKernels.binaryForward(ArithmeticKernels.ADD, out.data(), xc.data(),
-                ArithmeticKernels.contiguous(shape), constant.data(), new long[shape.length], shape);
+                Shapes.contiguousStrides(shape), constant.data(), new long[shape.length], shape);
         return Autograd.record(out, "addScalar",
                 dOut -> Elementwise.addInto(xc.gradBuffer().data(), dOut.data(), dOut.numel()), xc);
     }
