@@ -1,5 +1,6 @@
 package dev.lathe.models.format.gguf;
 
+import dev.lathe.engine.tensor.Shapes;
 import java.util.Arrays;
 
 /**
@@ -19,11 +20,7 @@ public record GgufTensorInfo(String name, GgmlType type, int[] shape, long fileO
 
     /** Number of elements. */
     public long numel() {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
+        return Shapes.numel(shape);
     }
 
     @Override

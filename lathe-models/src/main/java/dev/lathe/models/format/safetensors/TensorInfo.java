@@ -1,5 +1,6 @@
 package dev.lathe.models.format.safetensors;
 
+import dev.lathe.engine.tensor.Shapes;
 import dev.lathe.engine.tensor.DType;
 import java.util.Arrays;
 
@@ -20,11 +21,7 @@ public record TensorInfo(String name, DType dtype, int[] shape, long begin, long
 
     /** Number of elements (1 for a scalar). */
     public long numel() {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
+        return Shapes.numel(shape);
     }
 
     /** Bytes of data, {@code end - begin}. */
