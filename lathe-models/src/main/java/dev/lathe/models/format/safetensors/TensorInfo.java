@@ -1,7 +1,7 @@
 package dev.lathe.models.format.safetensors;
 
-import dev.lathe.engine.tensor.Shapes;
 import dev.lathe.engine.tensor.DType;
+import dev.lathe.engine.tensor.Shapes;
 import java.util.Arrays;
 
 /**
