@@ -220,4 +220,56 @@ class TrainerTest {
         Tensor mask = b.maskTensor();
         assertThat(mask.shape()).containsExactly(2, 4);
     }
+
+    @Test
+    void frozenParametersKeepTheirValuesAndTheProgressLinesReachTheConsole() throws IOException {
+        try (Loaded m = tiny()) {
+            FullFineTuning model = TrainableModel.fullFineTuning(m.model(), List.of("embed_tokens", "layers\\.1\\."));
+            assertThat(model.trainableParameters()).doesNotContainKey("model.embed_tokens.weight")
+                    .doesNotContainKey("model.layers.1.mlp.up_proj.weight").containsKey("lm_head.weight")
+                    .containsKey("model.layers.0.self_attn.q_proj.weight");
+            assertThat(model.parameters()).containsKey("model.embed_tokens.weight");
+            float[] embed = model.parameters().get("model.embed_tokens.weight").toFloatArray();
+            float[] up1 = model.parameters().get("model.layers.1.mlp.up_proj.weight").toFloatArray();
+            float[] head = model.parameters().get("lm_head.weight").toFloatArray();
+            var console = new java.io.ByteArrayOutputStream();
+            new Trainer(model, DATA, VALIDATION, config("frozen").maxSteps(2).evalSteps(2)
+                    .console(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8)).build())
+                    .train();
+            assertThat(model.parameters().get("model.embed_tokens.weight").toFloatArray()).containsExactly(embed);
+            assertThat(model.parameters().get("model.layers.1.mlp.up_proj.weight").toFloatArray()).containsExactly(up1);
+            assertThat(model.parameters().get("lm_head.weight").toFloatArray()).isNotEqualTo(head);
+            assertThat(console.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("step 1/2", "step 2/2", "eval step 2  val loss");
+        }
+    }
+
+    @Test
+    void badSettingsAndDataAreRejectedWithClearMessages() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config("x").batchSize(0).build())
+                .hasMessageContaining("batchSize must be >= 1, got 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config("x").maxSteps(0).epochs(0).build())
+                .hasMessageContaining("set maxSteps > 0 or epochs > 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TokenizedExample(new int[] {1, 2}, new int[] {1}))
+                .hasMessageContaining("labels must have one entry per input id");
+        try (Loaded m = tiny()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Trainer(lora(m.model()),
+                    List.of(TokenizedExample.ofPrompt(new int[] {1, 2, 3}, 3)), List.of(), config("x").build()))
+                    .hasMessageContaining("training example 0 has no label");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Trainer(lora(m.model()), DATA, List.of(),
+                    config("x").evalSteps(1).build())).hasMessageContaining("validation set is empty");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainableModel.fullFineTuning(m.model(),
+                    List.of("."))).hasMessageContaining("freeze every parameter");
+        }
+    }
+
+    @Test
+    void epochsSetTheRunLengthWhenMaxStepsIsZero() throws IOException {
+        try (Loaded m = tiny()) {
+            // 5 examples in batches of 2: 3 micro-batches per epoch; 2 epochs in steps of 2 micro-batches: 3 steps.
+            Trainer t = new Trainer(lora(m.model()), DATA, List.of(), config("ep").epochs(2).build());
+            assertThat(t.totalSteps()).isEqualTo(3);
+            assertThat(t.train().steps()).extracting(Trainer.StepMetrics::epoch).containsExactly(0, 0, 1);
+        }
+    }
 }
