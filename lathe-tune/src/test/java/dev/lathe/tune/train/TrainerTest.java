@@ -272,4 +272,26 @@ class TrainerTest {
             assertThat(t.train().steps()).extracting(Trainer.StepMetrics::epoch).containsExactly(0, 0, 1);
         }
     }
+
+    @Test
+    void theBestWeightsAndTheEarlyStoppingCountSurviveAResume() throws IOException {
+        try (Loaded m = tiny()) {
+            // Only step 1's evaluation improves; patience 3 stops at step 4 in both runs.
+            TrainableModel a = lora(m.model());
+            Trainer.Result whole = new Trainer(a, DATA, VALIDATION, config("ka").maxSteps(10).evalSteps(1)
+                    .earlyStopping(3, 1e9).keepBest(true).saveSteps(2).build()).train();
+            TrainableModel b = lora(m.model());
+            Trainer resumed = new Trainer(b, DATA, VALIDATION, config("kb").maxSteps(10).evalSteps(1)
+                    .earlyStopping(3, 1e9).keepBest(true).saveSteps(2).build());
+            resumed.resume(tmp.resolve("ka/checkpoint-2"));
+            Trainer.Result rest = resumed.train();
+            assertThat(whole.finalStep()).isEqualTo(4);
+            assertThat(rest.finalStep()).isEqualTo(4);
+            assertThat(rest.stoppedEarly()).isTrue();
+            assertThat(rest.bestStep()).isEqualTo(1);
+            assertThat(rest.bestLoss()).isEqualTo(whole.bestLoss());
+            Map<String, float[]> wa = weights(a);
+            weights(b).forEach((n, v) -> assertThat(v).as(n).containsExactly(wa.get(n)));
+        }
+    }
 }
