@@ -10,6 +10,8 @@ import dev.lathe.engine.optim.GradClip;
 import dev.lathe.engine.optim.Schedule;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.engine.tensor.TensorArena;
+import dev.lathe.models.format.safetensors.SafetensorsFile;
+import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -291,7 +293,7 @@ public final class Trainer {
             model.save(tmp);
             optimizer.saveState(tmp.resolve(OPTIMIZER_FILE));
             if (best != null) {
-                dev.lathe.models.format.safetensors.SafetensorsWriter.write(tmp.resolve(BEST_FILE), best,
+                SafetensorsWriter.write(tmp.resolve(BEST_FILE), best,
                         Map.of("format", "pt"));
             }
             Map<String, Object> s = new LinkedHashMap<>();
@@ -347,7 +349,7 @@ public final class Trainer {
         best = null;
         Path bestFile = dir.resolve(BEST_FILE);
         if (Files.isRegularFile(bestFile)) {
-            try (var f = dev.lathe.models.format.safetensors.SafetensorsFile.open(bestFile)) {
+            try (SafetensorsFile f = SafetensorsFile.open(bestFile)) {
                 best = new LinkedHashMap<>();
                 for (String n : model.trainableParameters().keySet()) {
                     Tensor t = f.tensor(n);
