@@ -1,0 +1,96 @@
+package dev.lathe.tune.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint folders {@code checkpoint-<step>/}: each is filled under a temporary name
+ * ({@code .tmp-checkpoint-<step>}) and renamed into place, so a crash leaves at most a temporary folder,
+ * which resumption ignores. A folder is complete when it has its trainer state.
+ */
+public final class Checkpoints {
+    private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
+
+    private Checkpoints() {}
+
+    /** Writes the contents of one checkpoint. */
+    interface Contents {
+        void writeInto(Path dir) throws IOException;
+    }
+
+    static Path write(Path outputDir, long step, Contents contents) throws IOException {
+        Path tmp = outputDir.resolve(".tmp-checkpoint-" + step);
+        Path dir = outputDir.resolve("checkpoint-" + step);
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        contents.writeInto(tmp);
+        deleteTree(dir);
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+
+    /** The complete checkpoints in {@code outputDir}, oldest first. */
+    public static List<Path> list(Path outputDir) throws IOException {
+        if (!Files.isDirectory(outputDir)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(outputDir)) {
+            s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(Trainer.STATE_FILE)))
+                    .forEach(out::add);
+        }
+        out.sort(Comparator.comparingLong(Checkpoints::step));
+        return out;
+    }
+
+    /** The newest complete checkpoint, if any. */
+    public static Optional<Path> latest(Path outputDir) throws IOException {
+        List<Path> all = list(outputDir);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    static long step(Path checkpoint) {
+        Matcher m = NAME.matcher(checkpoint.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(checkpoint + " is not named checkpoint-<step>");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Deletes all but the newest {@code keep} complete checkpoints ({@code keep} 0 keeps all). */
+    static void prune(Path outputDir, int keep) throws IOException {
+        if (keep <= 0) {
+            return;
+        }
+        List<Path> all = list(outputDir);
+        for (int i = 0; i < all.size() - keep; i++) {
+            deleteTree(all.get(i));
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

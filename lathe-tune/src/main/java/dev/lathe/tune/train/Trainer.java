@@ -1,0 +1,402 @@
+package dev.lathe.tune.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.engine.autograd.Autograd;
+import dev.lathe.engine.op.Arithmetic;
+import dev.lathe.engine.op.Losses;
+import dev.lathe.engine.optim.AdamW;
+import dev.lathe.engine.optim.GradClip;
+import dev.lathe.engine.optim.Schedule;
+import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.engine.tensor.TensorArena;
+import dev.lathe.models.format.safetensors.SafetensorsFile;
+import dev.lathe.models.format.safetensors.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Causal-LM fine-tuning over {@link TokenizedExample}s: AdamW with warmup and a linear or cosine decay,
+ * global gradient-norm clipping, gradient accumulation (the accumulated gradient is that of the mean
+ * loss over every scored token of the step), each step's activations in a {@link TensorArena} closed
+ * after the optimizer step, a seeded shuffle per epoch, evaluation every N steps with early stopping and
+ * keep-best, a JSONL metrics log and atomic checkpoints.
+ *
+ * <p>Resuming is exact: the only randomness is the shuffle, derived from the seed and the epoch number,
+ * and the data position is the count of micro-batches consumed, so a checkpoint holds plain counters and
+ * no opaque RNG state; the optimizer state carries the schedule position. (LoRA dropout draws from the
+ * {@code LoraModel}'s own generator, which a checkpoint does not hold: exact resumption needs
+ * {@code lora_dropout} 0.)
+ */
+public final class Trainer {
+    static final String STATE_FILE = "trainer_state.json";
+    static final String OPTIMIZER_FILE = "optimizer.bin";
+    static final String BEST_FILE = "best.safetensors";
+    static final String METRICS_FILE = "metrics.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One optimizer step: the mean loss over its scored tokens, the lr it ran with, the norm before clipping. */
+    public record StepMetrics(long step, int epoch, double loss, double lr, double gradNorm, double tokensPerSecond) {}
+
+    /** One evaluation: mean validation loss per scored token and its exponential. */
+    public record Evaluation(long step, double loss, double perplexity, boolean improved) {}
+
+    /** What {@link #train()} did in this call (a resumed run lists only its own steps). */
+    public record Result(long finalStep, boolean stoppedEarly, double bestLoss, long bestStep,
+            List<StepMetrics> steps, List<Evaluation> evaluations) {}
+
+    private final TrainableModel model;
+    private final TrainerConfig config;
+    private final List<TokenizedExample> train;
+    private final List<TokenizedExample> validation;
+    private final AdamW optimizer;
+    private final Schedule schedule;
+    private final int batchesPerEpoch;
+    private final long totalSteps;
+
+    private long step;       // optimizer steps taken
+    private long micro;      // micro-batches consumed: the data position
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private long bestStep = -1;
+    private int badEvals;
+    private boolean stopped;
+    private Map<String, Tensor> best; // copies of the trainable tensors at the best evaluation
+    private int orderEpoch = -1;
+    private int[] order;
+
+    public Trainer(TrainableModel model, List<TokenizedExample> train, List<TokenizedExample> validation,
+            TrainerConfig config) {
+        if (train == null || train.isEmpty()) {
+            throw new IllegalArgumentException("the training set is empty");
+        }
+        for (int i = 0; i < train.size(); i++) {
+            if (scored(train.get(i)) == 0) {
+                throw new IllegalArgumentException("training example " + i + " has no label after its first token"
+                        + " that is not -100, so it gives no loss");
+            }
+        }
+        if (config.evalSteps() > 0 && (validation == null || validation.isEmpty())) {
+            throw new IllegalArgumentException("evalSteps is " + config.evalSteps() + " but the validation set is empty");
+        }
+        this.model = model;
+        this.config = config;
+        this.train = List.copyOf(train);
+        this.validation = validation == null ? List.of() : List.copyOf(validation);
+        this.optimizer = new AdamW(model.trainableParameters(), config.optimizer());
+        this.batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        this.totalSteps = config.maxSteps() > 0 ? config.maxSteps()
+                : ((long) config.epochs() * batchesPerEpoch + config.gradAccumulation() - 1) / config.gradAccumulation();
+        this.schedule = switch (config.schedule()) {
+            case CONSTANT -> new Schedule.ConstantWithWarmup(config.warmupSteps());
+            case LINEAR -> new Schedule.LinearWithWarmup(config.warmupSteps(), totalSteps);
+            case COSINE -> new Schedule.CosineWithWarmup(config.warmupSteps(), totalSteps);
+        };
+    }
+
+    private static int scored(TokenizedExample e) {
+        int[] labels = e.labels();
+        int n = 0;
+        for (int i = 1; i < labels.length; i++) {
+            n += labels[i] != TokenizedExample.IGNORE ? 1 : 0;
+        }
+        return n;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    // ---------------------------------------------------------------- loop
+
+    /** Trains until {@code totalSteps} or early stopping; restores the best weights when keep-best is on. */
+    public Result train() throws IOException {
+        Files.createDirectories(config.outputDir());
+        List<StepMetrics> steps = new ArrayList<>();
+        List<Evaluation> evals = new ArrayList<>();
+        while (step < totalSteps && !stopped) {
+            StepMetrics m = trainStep();
+            steps.add(m);
+            log(metricsLine(m));
+            progress(String.format(Locale.ROOT, "step %d/%d  epoch %d  loss %.4f  lr %.3e  grad %.3f  %.0f tok/s",
+                    m.step(), totalSteps, m.epoch(), m.loss(), m.lr(), m.gradNorm(), m.tokensPerSecond()));
+            if (config.evalSteps() > 0 && step % config.evalSteps() == 0) {
+                Evaluation e = track(evaluate());
+                evals.add(e);
+                log(evalLine(e));
+                progress(String.format(Locale.ROOT, "eval step %d  val loss %.4f  ppl %.3f%s%s", e.step(), e.loss(),
+                        e.perplexity(), e.improved() ? "  (best)" : "", stopped ? "  early stop" : ""));
+            }
+            if (config.saveSteps() > 0 && (step % config.saveSteps() == 0 || stopped)) {
+                saveCheckpoint();
+            }
+        }
+        if (config.keepBest() && best != null) {
+            restore(best);
+        }
+        return new Result(step, stopped, bestLoss, bestStep, List.copyOf(steps), List.copyOf(evals));
+    }
+
+    private StepMetrics trainStep() {
+        long start = System.nanoTime();
+        List<Batch> batches = new ArrayList<>();
+        int tokens = 0;
+        int inputs = 0;
+        for (int a = 0; a < config.gradAccumulation(); a++) {
+            Batch b = batchAt(micro + a);
+            batches.add(b);
+            tokens += b.targetTokens();
+            inputs += b.inputTokens();
+        }
+        int epoch = (int) (micro / batchesPerEpoch);
+        float inv = 1f / tokens;
+        double[] out = new double[3]; // loss sum, grad norm, lr
+        model.train(true);
+        try (TensorArena arena = TensorArena.open()) {
+            arena.run(() -> {
+                double lossSum = 0;
+                for (Batch b : batches) {
+                    Tensor logits = model.logits(b.ids(), b.batch(), b.time(), b.maskTensor()); // (B, T, V)
+                    Tensor loss = Losses.crossEntropy(logits, b.targets(), TokenizedExample.IGNORE, 0f,
+                            Losses.Reduction.SUM);
+                    lossSum += loss.item();
+                    // Scaled by the step's token count, so the accumulated gradient is the step's mean.
+                    Autograd.backward(Arithmetic.scale(loss, inv));
+                }
+                out[0] = lossSum;
+                out[1] = config.maxGradNorm() > 0 ? GradClip.clipGradNorm(optimizer, config.maxGradNorm(), true)
+                        : GradClip.totalNorm(optimizer.parameters().values());
+                schedule.apply(optimizer, config.optimizer().lr());
+                out[2] = optimizer.lr();
+                optimizer.step();
+                optimizer.zeroGrad();
+            });
+        }
+        micro += config.gradAccumulation();
+        step++;
+        double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        return new StepMetrics(step, epoch, out[0] / tokens, out[2], out[1], inputs / seconds);
+    }
+
+    /** Micro-batch number {@code k} of the whole run: epoch k / batchesPerEpoch in that epoch's shuffle. */
+    private Batch batchAt(long k) {
+        int epoch = (int) (k / batchesPerEpoch);
+        int index = (int) (k % batchesPerEpoch);
+        int[] perm = order(epoch);
+        int from = index * config.batchSize();
+        int to = Math.min(train.size(), from + config.batchSize());
+        List<TokenizedExample> rows = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            rows.add(train.get(perm[i]));
+        }
+        return Batch.collate(rows, config.padId());
+    }
+
+    /** The shuffle of epoch {@code epoch}: a function of the seed and the epoch number only. */
+    private int[] order(int epoch) {
+        if (epoch != orderEpoch) {
+            SplittableRandom rng = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * (epoch + 1L)));
+            int[] p = new int[train.size()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = i;
+            }
+            for (int i = p.length - 1; i > 0; i--) { // Fisher-Yates
+                int j = rng.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[j];
+                p[j] = t;
+            }
+            order = p;
+            orderEpoch = epoch;
+        }
+        return order;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /** Mean validation loss per scored token (and perplexity), without changing any state. */
+    public Evaluation evaluate() {
+        if (validation.isEmpty()) {
+            throw new IllegalStateException("no validation set to evaluate on");
+        }
+        model.train(false);
+        double sum = 0;
+        long tokens = 0;
+        for (int from = 0; from < validation.size(); from += config.batchSize()) {
+            Batch b = Batch.collate(validation.subList(from, Math.min(validation.size(), from + config.batchSize())),
+                    config.padId());
+            if (b.targetTokens() == 0) {
+                continue;
+            }
+            try (TensorArena arena = TensorArena.open()) {
+                sum += arena.call(() -> Autograd.noGrad(() -> {
+                    Tensor logits = model.logits(b.ids(), b.batch(), b.time(), b.maskTensor());
+                    return (double) Losses.crossEntropy(logits, b.targets(), TokenizedExample.IGNORE, 0f,
+                            Losses.Reduction.SUM).item();
+                }));
+            }
+            tokens += b.targetTokens();
+        }
+        double loss = tokens == 0 ? Double.NaN : sum / tokens;
+        return new Evaluation(step, loss, Math.exp(loss), false);
+    }
+
+    private Evaluation track(Evaluation e) {
+        boolean improved = e.loss() < bestLoss - config.minDelta();
+        if (improved) {
+            bestLoss = e.loss();
+            bestStep = step;
+            badEvals = 0;
+            if (config.keepBest()) {
+                best = snapshot();
+            }
+        } else {
+            badEvals++;
+            if (config.patience() > 0 && badEvals >= config.patience()) {
+                stopped = true;
+            }
+        }
+        return new Evaluation(e.step(), e.loss(), e.perplexity(), improved);
+    }
+
+    private Map<String, Tensor> snapshot() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        model.trainableParameters().forEach((n, t) -> out.put(n, Tensor.of(t.toFloatArray(), t.shape())));
+        return out;
+    }
+
+    private void restore(Map<String, Tensor> saved) {
+        model.trainableParameters().forEach((n, t) -> FullFineTuning.copyInto(config.outputDir(), n, saved.get(n), t));
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private void saveCheckpoint() throws IOException {
+        Checkpoints.write(config.outputDir(), step, tmp -> {
+            model.save(tmp);
+            optimizer.saveState(tmp.resolve(OPTIMIZER_FILE));
+            if (best != null) {
+                SafetensorsWriter.write(tmp.resolve(BEST_FILE), best,
+                        Map.of("format", "pt"));
+            }
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("step", step);
+            s.put("epoch", micro / batchesPerEpoch);
+            s.put("micro_batches_consumed", micro);
+            s.put("batch_in_epoch", micro % batchesPerEpoch);
+            s.put("seed", config.seed());
+            s.put("batch_size", config.batchSize());
+            s.put("grad_accumulation", config.gradAccumulation());
+            s.put("train_examples", train.size());
+            s.put("schedule_position", optimizer.stepCount());
+            s.put("total_steps", totalSteps);
+            s.put("best_metric", Double.isFinite(bestLoss) ? bestLoss : null);
+            s.put("best_step", bestStep);
+            s.put("evals_without_improvement", badEvals);
+            s.put("stopped", stopped);
+            Files.writeString(tmp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+        });
+        Checkpoints.prune(config.outputDir(), config.keepLast());
+    }
+
+    /** Continues from the newest complete checkpoint in the output folder; false when there is none. */
+    public boolean resume() throws IOException {
+        Optional<Path> latest = Checkpoints.latest(config.outputDir());
+        if (latest.isEmpty()) {
+            return false;
+        }
+        resume(latest.get());
+        return true;
+    }
+
+    /** Restores weights, optimizer, schedule position, data position and early-stopping state from {@code dir}. */
+    public void resume(Path dir) throws IOException {
+        Path stateFile = dir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(stateFile)) {
+            throw new IllegalArgumentException(dir + ": no " + STATE_FILE + " (not a complete checkpoint)");
+        }
+        JsonNode s = JSON.readTree(stateFile.toFile());
+        expect(stateFile, s, "seed", config.seed());
+        expect(stateFile, s, "batch_size", config.batchSize());
+        expect(stateFile, s, "grad_accumulation", config.gradAccumulation());
+        expect(stateFile, s, "train_examples", train.size());
+        model.load(dir);
+        optimizer.loadState(dir.resolve(OPTIMIZER_FILE));
+        step = s.get("step").asLong();
+        micro = s.get("micro_batches_consumed").asLong();
+        JsonNode bm = s.get("best_metric");
+        bestLoss = bm == null || bm.isNull() ? Double.POSITIVE_INFINITY : bm.asDouble();
+        bestStep = s.get("best_step").asLong();
+        badEvals = s.get("evals_without_improvement").asInt();
+        stopped = s.get("stopped").asBoolean();
+        best = null;
+        Path bestFile = dir.resolve(BEST_FILE);
+        if (Files.isRegularFile(bestFile)) {
+            try (SafetensorsFile f = SafetensorsFile.open(bestFile)) {
+                best = new LinkedHashMap<>();
+                for (String n : model.trainableParameters().keySet()) {
+                    Tensor t = f.tensor(n);
+                    best.put(n, Tensor.of(t.toFloatArray(), t.shape()));
+                }
+            }
+        }
+    }
+
+    private static void expect(Path file, JsonNode s, String field, long value) {
+        JsonNode n = s.get(field);
+        if (n == null || n.asLong() != value) {
+            throw new IllegalArgumentException(file + ": " + field + " is " + n + " but this trainer has " + value
+                    + "; the data position would mean other examples");
+        }
+    }
+
+    // ---------------------------------------------------------------- logging
+
+    private static String metricsLine(StepMetrics m) throws IOException {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("step", m.step());
+        o.put("epoch", m.epoch());
+        o.put("loss", m.loss());
+        o.put("lr", m.lr());
+        o.put("grad_norm", m.gradNorm());
+        o.put("tokens_per_s", m.tokensPerSecond());
+        return JSON.writeValueAsString(o);
+    }
+
+    private static String evalLine(Evaluation e) throws IOException {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("step", e.step());
+        o.put("val_loss", e.loss());
+        o.put("val_perplexity", e.perplexity());
+        o.put("improved", e.improved());
+        return JSON.writeValueAsString(o);
+    }
+
+    private void log(String line) throws IOException {
+        Files.writeString(config.outputDir().resolve(METRICS_FILE), line + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private void progress(String line) {
+        if (config.console() != null) {
+            config.console().println(line);
+        }
+    }
+}
