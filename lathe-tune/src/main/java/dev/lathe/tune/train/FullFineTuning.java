@@ -127,6 +127,11 @@ public final class FullFineTuning implements TrainableModel {
     }
 
     @Override
+    public void reseedDropout(long seed) {
+        // no dropout in the decoder
+    }
+
+    @Override
     public void save(Path dir) throws IOException {
         SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), all, Map.of("format", "pt"));
     }

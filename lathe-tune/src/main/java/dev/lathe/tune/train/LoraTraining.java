@@ -47,6 +47,11 @@ public final class LoraTraining implements TrainableModel {
     }
 
     @Override
+    public void reseedDropout(long seed) {
+        lora.reseed(seed);
+    }
+
+    @Override
     public void save(Path dir) throws IOException {
         LoraAdapters.save(lora, adapter, dir.resolve(ADAPTER_DIR));
     }

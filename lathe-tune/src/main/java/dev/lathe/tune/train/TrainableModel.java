@@ -24,6 +24,12 @@ public sealed interface TrainableModel permits FullFineTuning, LoraTraining {
     /** Training mode (dropout on) or evaluation mode. */
     void train(boolean on);
 
+    /**
+     * Sets the seed the dropout masks of the next forward derive from; the {@link Trainer} sets it from its
+     * seed and the micro-batch index before each training forward, so resumed runs replay the same masks.
+     */
+    void reseedDropout(long seed);
+
     /** Writes the trained weights into {@code dir}: a safetensors file, or a PEFT adapter folder. */
     void save(Path dir) throws IOException;
 

@@ -32,11 +32,10 @@ import java.util.SplittableRandom;
  * after the optimizer step, a seeded shuffle per epoch, evaluation every N steps with early stopping and
  * keep-best, a JSONL metrics log and atomic checkpoints.
  *
- * <p>Resuming is exact: the only randomness is the shuffle, derived from the seed and the epoch number,
- * and the data position is the count of micro-batches consumed, so a checkpoint holds plain counters and
- * no opaque RNG state; the optimizer state carries the schedule position. (LoRA dropout draws from the
- * {@code LoraModel}'s own generator, which a checkpoint does not hold: exact resumption needs
- * {@code lora_dropout} 0.)
+ * <p>Resuming is exact: the randomness is the shuffle, derived from the seed and the epoch number, and
+ * the dropout masks, derived from the seed and the micro-batch index (set on the model before each
+ * training forward); the data position is the count of micro-batches consumed, so a checkpoint holds
+ * plain counters and no opaque RNG state; the optimizer state carries the schedule position.
  */
 public final class Trainer {
     static final String STATE_FILE = "trainer_state.json";
@@ -172,7 +171,9 @@ public final class Trainer {
         try (TensorArena arena = TensorArena.open()) {
             arena.run(() -> {
                 double lossSum = 0;
-                for (Batch b : batches) {
+                for (int a = 0; a < batches.size(); a++) {
+                    Batch b = batches.get(a);
+                    model.reseedDropout(dropoutSeed(micro + a));
                     Tensor logits = model.logits(b.ids(), b.batch(), b.time(), b.maskTensor()); // (B, T, V)
                     Tensor loss = Losses.crossEntropy(logits, b.targets(), TokenizedExample.IGNORE, 0f,
                             Losses.Reduction.SUM);
@@ -193,6 +194,11 @@ public final class Trainer {
         step++;
         double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         return new StepMetrics(step, epoch, out[0] / tokens, out[2], out[1], inputs / seconds);
+    }
+
+    /** The dropout seed of micro-batch {@code k} of the whole run: a function of the seed and k only. */
+    private long dropoutSeed(long k) {
+        return new SplittableRandom(config.seed() ^ (0xD1B54A32D192ED03L * (k + 1L))).nextLong();
     }
 
     /** Micro-batch number {@code k} of the whole run: epoch k / batchesPerEpoch in that epoch's shuffle. */

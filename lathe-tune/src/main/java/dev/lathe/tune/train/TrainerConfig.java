@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * @param schedule         the learning-rate shape after warmup
  * @param warmupSteps      linear warmup steps from 0
  * @param maxGradNorm      global gradient-norm clip, or 0 for none
- * @param seed             drives the per-epoch shuffles (and nothing else)
+ * @param seed             drives the per-epoch shuffles and the dropout masks (and nothing else)
  * @param padId            the token id that fills padding (masked out, never scored)
  * @param evalSteps        evaluate every this many steps, 0 for never
  * @param patience         stop after this many evaluations without improvement, 0 for never

@@ -65,6 +65,11 @@ class TrainerTest {
                 LoraConfig.of(4, 8, TargetModules.of("q_proj", "v_proj", "down_proj")), 7), "default");
     }
 
+    static TrainableModel loraWithDropout(DecoderModel base) {
+        return TrainableModel.lora(LoraModel.create(base, "default",
+                LoraConfig.of(4, 8, TargetModules.of("q_proj", "v_proj", "down_proj")).withDropout(0.1), 7), "default");
+    }
+
     TrainerConfig.Builder config(String dir) {
         return TrainerConfig.builder(tmp.resolve(dir)).batchSize(2).gradAccumulation(2).lr(1e-2)
                 .warmupSteps(2).schedule(TrainerConfig.ScheduleKind.COSINE).maxGradNorm(0.5).seed(11);
@@ -113,6 +118,22 @@ class TrainerTest {
     @Test
     void resumingLoraFromStep3GivesTheUninterruptedRunBitForBit() throws IOException {
         resumeIsExact(TrainerTest::lora);
+    }
+
+    @Test
+    void resumingLoraWithDropoutFromStep3GivesTheUninterruptedRunBitForBit() throws IOException {
+        resumeIsExact(TrainerTest::loraWithDropout);
+    }
+
+    @Test
+    void loraDropoutChangesTheTrainingSoTheResumeTestExercisesIt() throws IOException {
+        try (Loaded m = tiny()) {
+            double[] plain = losses(new Trainer(lora(m.model()), DATA, List.of(), config("p").maxSteps(4).build()).train());
+            double[] dropped = losses(new Trainer(loraWithDropout(m.model()), DATA, List.of(),
+                    config("d").maxSteps(4).build()).train());
+            // Step 1 runs at lr 0 (warmup) and B starts at zero, so the losses part from step 3 on.
+            assertThat(dropped[3]).isNotEqualTo(plain[3]);
+        }
     }
 
     private void resumeIsExact(Function<DecoderModel, TrainableModel> kind) throws IOException {

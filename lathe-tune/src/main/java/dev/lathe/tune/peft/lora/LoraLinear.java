@@ -17,7 +17,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * One base module wrapped by LoRA adapters, as PEFT's {@code lora.Linear}: each adapter adds
@@ -78,13 +77,14 @@ public final class LoraLinear {
     /**
      * {@code sum over names of dropout(x) A^T B^T * scaling}: (..., N_all) for input (..., K); for a fused
      * module the columns of every projection. Each adapter draws its own dropout mask, as PEFT's per-adapter
-     * {@code lora_dropout} modules do.
+     * {@code lora_dropout} modules do: a pure function of {@code seed} (this module's seed for this forward)
+     * and the adapter's name, so it does not depend on which other adapters are active.
      */
-    Tensor delta(Tensor x, List<String> names, boolean training, SplittableRandom random) {
+    Tensor delta(Tensor x, List<String> names, boolean training, long seed) {
         Tensor sum = null;
         for (String n : names) {
             Adapter ad = adapters.get(n);
-            Tensor h = Dropout.apply(x, (float) ad.config().loraDropout(), random, training);
+            Tensor h = Dropout.apply(x, (float) ad.config().loraDropout(), LoraModel.mix(seed, n.hashCode()), training);
             Tensor d = MatMul.linear(MatMul.linear(h, ad.a(), null), ad.b(), null); // (..., R) then (..., N_all)
             d = Arithmetic.scale(d, ad.scaling());
             sum = sum == null ? d : Arithmetic.add(sum, d);

@@ -36,13 +36,19 @@ public final class LoraModel implements LinearHook {
     private final Map<Integer, LoraLinear> byProjection = new HashMap<>();   // layer * 8 + projection
     private final Map<String, LoraConfig> configs = new LinkedHashMap<>();
     private final Map<LoraLinear, Tensor[]> fused = new IdentityHashMap<>(); // input and delta of one forward
-    private final SplittableRandom random;
+    private SplittableRandom random;      // one seed per training forward; reseed restarts it
+    private long forwardSeed;             // dropout seed of the forward in progress
     private List<String> active = List.of();
     private List<String> merged = List.of();
     private boolean enabled = true;
     private boolean training;
 
-    /** An adapter-less wrapper; {@code seed} drives dropout masks. */
+    /**
+     * An adapter-less wrapper; {@code seed} drives dropout masks until {@link #reseed(long)} is called.
+     * Each training forward takes the next seed of a stream started from {@code seed}, and each module and
+     * adapter derives its mask from that forward seed, so the masks are a pure function of the seed, the
+     * number of training forwards since it was set and the module: nothing else need be saved to replay them.
+     */
     public LoraModel(DecoderModel base, long seed) {
         this.base = base;
         this.modules = DecoderModules.of(base);
@@ -199,6 +205,24 @@ public final class LoraModel implements LinearHook {
         training = on;
     }
 
+    /**
+     * Restarts the dropout stream from {@code seed}: the next training forward draws exactly the masks any
+     * other model with these adapters draws after {@code reseed(seed)}. A trainer calls this before each
+     * forward with a seed derived from its own seed and the micro-batch index, so a resumed run replays the
+     * masks of an uninterrupted one without checkpointing generator state.
+     */
+    public void reseed(long seed) {
+        random = new SplittableRandom(seed);
+    }
+
+    /** SplitMix64's finaliser over {@code a} and {@code b}: a well-mixed seed derived from two numbers. */
+    static long mix(long a, long b) {
+        long z = a + 0x9E3779B97F4A7C15L * (b + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     // ---------------------------------------------------------------- parameters
 
     /**
@@ -293,6 +317,9 @@ public final class LoraModel implements LinearHook {
     /** Logits (B, T, V) with the adapters applied; see {@link DecoderModel#logits(int[], int, int, Tensor)}. */
     public Tensor logits(int[] ids, int batch, int time, Tensor attentionMask) {
         fused.clear();
+        if (training) {
+            forwardSeed = random.nextLong(); // one draw per training forward, whatever the modules
+        }
         try {
             return base.logits(ids, batch, time, attentionMask, this);
         } finally {
@@ -332,13 +359,14 @@ public final class LoraModel implements LinearHook {
         if (names.isEmpty()) {
             return y;
         }
+        long seed = mix(forwardSeed, l.module().layer() * 8L + l.module().projections().get(0).ordinal());
         if (l.module().projections().size() == 1) {
-            return Arithmetic.add(y, l.delta(x, names, training, random));
+            return Arithmetic.add(y, l.delta(x, names, training, seed));
         }
         // Fused module (GPT-2 c_attn): one adapter output over all columns, sliced per projection.
         Tensor[] cached = fused.get(l);
         if (cached == null || cached[0] != x) {
-            cached = new Tensor[] {x, l.delta(x, names, training, random)};
+            cached = new Tensor[] {x, l.delta(x, names, training, seed)};
             fused.put(l, cached);
         }
         DecoderWeights.Conv1dColumns cols = linear.conv1d();

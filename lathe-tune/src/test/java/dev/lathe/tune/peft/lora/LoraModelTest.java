@@ -193,6 +193,48 @@ class LoraModelTest {
     }
 
     @Test
+    void theSameDropoutSeedGivesTheSameOutputAndAnotherSeedADifferentOne() {
+        try (TinyModels.Loaded m = TinyModels.load("llama-gqa")) {
+            LoraConfig c = LoraConfig.of(2, 4, ALL).withDropout(0.1);
+            LoraModel one = LoraModel.create(m.model(), "default", c, 1);
+            LoraModel two = LoraModel.create(m.model(), "default", c, 1);
+            randomize(one, "default", 4);
+            randomize(two, "default", 4);
+            one.train(true);
+            two.train(true);
+            one.logits(IDS); // a different history: reseeding must make it irrelevant
+            one.reseed(99);
+            two.reseed(99);
+            float[] a = one.logits(IDS).toFloatArray();
+            assertThat(two.logits(IDS).toFloatArray()).containsExactly(a);
+            one.reseed(99);
+            assertThat(one.logits(IDS).toFloatArray()).containsExactly(a);
+            one.reseed(100);
+            assertThat(one.logits(IDS).toFloatArray()).isNotEqualTo(a);
+        }
+    }
+
+    @Test
+    void evaluationModeIgnoresDropoutWhateverTheSeed() {
+        try (TinyModels.Loaded m = TinyModels.load("llama-gqa")) {
+            LoraModel lora = LoraModel.create(m.model(), "default", LoraConfig.of(2, 4, ALL).withDropout(0.5), 1);
+            LoraModel none = LoraModel.create(m.model(), "default", LoraConfig.of(2, 4, ALL), 1);
+            randomize(lora, "default", 4);
+            randomize(none, "default", 4);
+            float[] plain = none.logits(IDS).toFloatArray();
+            lora.reseed(1);
+            assertThat(lora.logits(IDS).toFloatArray()).containsExactly(plain);
+            lora.reseed(2);
+            assertThat(lora.logits(IDS).toFloatArray()).containsExactly(plain);
+            lora.train(true);
+            lora.reseed(2);
+            assertThat(lora.logits(IDS).toFloatArray()).isNotEqualTo(plain);
+            lora.train(false);
+            assertThat(lora.logits(IDS).toFloatArray()).containsExactly(plain);
+        }
+    }
+
+    @Test
     void gpt2FusedCAttnCarriesOneAdapterOverItsThreeProjections() {
         try (TinyModels.Loaded m = TinyModels.load("gpt2")) {
             TargetModules t = TargetModules.of("c_attn", "c_proj", "c_fc");
