@@ -21,12 +21,22 @@ final class CliSupport {
     static int guard(PrintWriter err, String command, Callable<Integer> body) {
         try {
             return body.call();
-        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
-            return fail(err, command, e.getMessage() == null ? e.toString() : e.getMessage());
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException
+                | IOException | UncheckedIOException e) {
+            debugTrace(err, e);
             return fail(err, command, e.getMessage() == null ? e.toString() : e.getMessage());
         } catch (Exception e) {
-            return fail(err, command, e.toString());
+            // Not an input problem but a defect in Lathe: show where, so it can be reported.
+            e.printStackTrace(err);
+            return fail(err, command, e + " (a bug in Lathe; please report it with the trace above)");
+        }
+    }
+
+    /** With {@code LATHE_DEBUG} set, expected failures show their stack trace too. */
+    private static void debugTrace(PrintWriter err, Exception e) {
+        String debug = System.getenv("LATHE_DEBUG");
+        if (debug != null && !debug.isBlank() && !debug.equals("0")) {
+            e.printStackTrace(err);
         }
     }
 
