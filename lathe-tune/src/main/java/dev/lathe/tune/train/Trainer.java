@@ -3,6 +3,7 @@ package dev.lathe.tune.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.autograd.Autograd;
+import dev.lathe.engine.io.AtomicFile;
 import dev.lathe.engine.op.Arithmetic;
 import dev.lathe.engine.op.Losses;
 import dev.lathe.engine.optim.AdamW;
@@ -317,7 +318,8 @@ public final class Trainer {
             s.put("best_step", bestStep);
             s.put("evals_without_improvement", badEvals);
             s.put("stopped", stopped);
-            Files.writeString(tmp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+            // Written last and fsynced: its presence, parseable, is what marks the checkpoint complete.
+            AtomicFile.write(tmp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
         });
         Checkpoints.prune(config.outputDir(), config.keepLast());
     }

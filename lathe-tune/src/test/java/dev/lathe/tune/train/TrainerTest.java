@@ -338,4 +338,24 @@ class TrainerTest {
             });
         }
     }
+
+    @Test
+    void resumeSkipsACheckpointWhoseTrainerStateIsEmptyOrGarbled() throws IOException {
+        try (Loaded m = tiny()) {
+            Path out = tmp.resolve("garbled");
+            new Trainer(lora(m.model()), DATA, List.of(), config("garbled").maxSteps(3).saveSteps(3).build()).train();
+            // Checkpoints renamed into place whose state file a crash left empty, cut short, or missing fields.
+            Path six = Files.createDirectories(out.resolve("checkpoint-6"));
+            Files.writeString(six.resolve(Trainer.STATE_FILE), "");
+            Path nine = Files.createDirectories(out.resolve("checkpoint-9"));
+            Files.writeString(nine.resolve(Trainer.STATE_FILE), "{\"step\": 9, \"se");
+            Path twelve = Files.createDirectories(out.resolve("checkpoint-12"));
+            Files.writeString(twelve.resolve(Trainer.STATE_FILE), "{\"step\": 12}");
+            assertThat(Checkpoints.latest(out)).contains(out.resolve("checkpoint-3"));
+
+            Trainer resumed = new Trainer(lora(m.model()), DATA, List.of(), config("garbled").maxSteps(4).build());
+            assertThat(resumed.resume()).isTrue();
+            assertThat(resumed.step()).isEqualTo(3);
+        }
+    }
 }
