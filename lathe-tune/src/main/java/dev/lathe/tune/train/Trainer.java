@@ -355,6 +355,7 @@ public final class Trainer {
         badEvals = s.get("evals_without_improvement").asInt();
         stopped = s.get("stopped").asBoolean();
         best = null;
+        truncateMetrics(step);
         Path bestFile = dir.resolve(BEST_FILE);
         if (Files.isRegularFile(bestFile)) {
             try (SafetensorsFile f = SafetensorsFile.open(bestFile)) {
@@ -400,6 +401,31 @@ public final class Trainer {
     private void log(String line) throws IOException {
         Files.writeString(config.outputDir().resolve(METRICS_FILE), line + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Keeps only the log lines of steps up to {@code upTo} (the restored step), so the steps a crashed run
+     * logged after its last checkpoint, which this run repeats, appear once; an unreadable line (a crash
+     * mid-append) goes too.
+     */
+    private void truncateMetrics(long upTo) throws IOException {
+        Path file = config.outputDir().resolve(METRICS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (IOException e) {
+                continue;
+            }
+            if (n != null && n.path("step").isIntegralNumber() && n.get("step").asLong() <= upTo) {
+                kept.append(line).append('\n');
+            }
+        }
+        AtomicFile.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void progress(String line) {

@@ -358,4 +358,18 @@ class TrainerTest {
             assertThat(resumed.step()).isEqualTo(3);
         }
     }
+
+    @Test
+    void aResumedRunLogsEachStepOnceInTheMetricsFile() throws IOException {
+        try (Loaded m = tiny()) {
+            // The first run logs steps 4 and 5 after its checkpoint at 3, then "crashes"; the resume repeats them.
+            new Trainer(lora(m.model()), DATA, List.of(), config("log").maxSteps(5).saveSteps(3).build()).train();
+            Trainer resumed = new Trainer(lora(m.model()), DATA, List.of(), config("log").maxSteps(5).build());
+            resumed.resume(tmp.resolve("log/checkpoint-3"));
+            resumed.train();
+            assertThat(Files.readAllLines(tmp.resolve("log/metrics.jsonl")))
+                    .extracting(line -> line.replaceAll("^\\{\"step\":(\\d+),.*$", "$1"))
+                    .containsExactly("1", "2", "3", "4", "5");
+        }
+    }
 }
