@@ -63,6 +63,7 @@ public final class Trainer {
     private final Schedule schedule;
     private final int batchesPerEpoch;
     private final long totalSteps;
+    private final long microLimit; // micro-batches in the run when it is sized by epochs; -1 under maxSteps
 
     private long step;       // optimizer steps taken
     private long micro;      // micro-batches consumed: the data position
@@ -96,6 +97,8 @@ public final class Trainer {
         this.batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         this.totalSteps = config.maxSteps() > 0 ? config.maxSteps()
                 : ((long) config.epochs() * batchesPerEpoch + config.gradAccumulation() - 1) / config.gradAccumulation();
+        // The last step of an epoch-sized run may take fewer micro-batches rather than start another epoch.
+        this.microLimit = config.maxSteps() > 0 ? -1 : (long) config.epochs() * batchesPerEpoch;
         this.schedule = switch (config.schedule()) {
             case CONSTANT -> new Schedule.ConstantWithWarmup(config.warmupSteps());
             case LINEAR -> new Schedule.LinearWithWarmup(config.warmupSteps(), totalSteps);
@@ -159,7 +162,7 @@ public final class Trainer {
         List<Batch> batches = new ArrayList<>();
         int tokens = 0;
         int inputs = 0;
-        for (int a = 0; a < config.gradAccumulation(); a++) {
+        for (int a = 0; a < config.gradAccumulation() && (microLimit < 0 || micro + a < microLimit); a++) {
             Batch b = batchAt(micro + a);
             batches.add(b);
             tokens += b.targetTokens();
@@ -191,7 +194,7 @@ public final class Trainer {
                 optimizer.zeroGrad();
             });
         }
-        micro += config.gradAccumulation();
+        micro += batches.size();
         step++;
         double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         return new StepMetrics(step, epoch, out[0] / tokens, out[2], out[1], inputs / seconds);

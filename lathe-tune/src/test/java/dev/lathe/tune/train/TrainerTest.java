@@ -372,4 +372,19 @@ class TrainerTest {
                     .containsExactly("1", "2", "3", "4", "5");
         }
     }
+
+    @Test
+    void anEpochSizedRunSeesEachExampleOnceEvenWhenTheLastStepAccumulatesFewerMicroBatches() throws IOException {
+        try (Loaded m = tiny()) {
+            // 5 examples in batches of 1: 5 micro-batches; accumulation 2 gives 3 steps, the last of one micro-batch.
+            Path out = tmp.resolve("once");
+            Trainer t = new Trainer(lora(m.model()), DATA, List.of(), config("once").batchSize(1).gradAccumulation(2)
+                    .epochs(1).saveSteps(3).build());
+            assertThat(t.totalSteps()).isEqualTo(3);
+            assertThat(t.train().steps()).extracting(Trainer.StepMetrics::epoch).containsExactly(0, 0, 0);
+            String state = Files.readString(out.resolve("checkpoint-3/" + Trainer.STATE_FILE));
+            assertThat(state).contains("\"micro_batches_consumed\" : 5", "\"epoch\" : 1",
+                    "\"batch_in_epoch\" : 0");
+        }
+    }
 }
