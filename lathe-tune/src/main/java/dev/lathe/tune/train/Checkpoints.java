@@ -1,5 +1,7 @@
 package dev.lathe.tune.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Checkpoint folders {@code checkpoint-<step>/}: each is filled under a temporary name
  * ({@code .tmp-checkpoint-<step>}) and renamed into place, so a crash leaves at most a temporary folder,
- * which resumption ignores. A folder is complete when it has its trainer state.
+ * which resumption ignores. A folder is complete when it has its trainer state (written last, fsynced) and
+ * that state parses with every field resumption needs.
  */
 public final class Checkpoints {
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
@@ -47,11 +50,30 @@ public final class Checkpoints {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(outputDir)) {
             s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isRegularFile(p.resolve(Trainer.STATE_FILE)))
+                    .filter(Checkpoints::complete)
                     .forEach(out::add);
         }
         out.sort(Comparator.comparingLong(Checkpoints::step));
         return out;
+    }
+
+    /** Fields a trainer state must hold for {@code Trainer.resume} to use it. */
+    private static final List<String> REQUIRED = List.of("step", "micro_batches_consumed", "seed", "batch_size",
+            "grad_accumulation", "train_examples", "best_step", "evals_without_improvement", "stopped");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Whether {@code dir} has a trainer state that parses and holds every required field. */
+    static boolean complete(Path dir) {
+        Path state = dir.resolve(Trainer.STATE_FILE);
+        if (!Files.isRegularFile(state)) {
+            return false;
+        }
+        try {
+            JsonNode s = JSON.readTree(state.toFile());
+            return s != null && s.isObject() && REQUIRED.stream().allMatch(f -> s.hasNonNull(f));
+        } catch (IOException e) {
+            return false; // empty or garbled: a state file cut short, so not a checkpoint to resume from
+        }
     }
 
     /** The newest complete checkpoint, if any. */

@@ -3,6 +3,7 @@ package dev.lathe.tune.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.autograd.Autograd;
+import dev.lathe.engine.io.AtomicFile;
 import dev.lathe.engine.op.Arithmetic;
 import dev.lathe.engine.op.Losses;
 import dev.lathe.engine.optim.AdamW;
@@ -62,6 +63,7 @@ public final class Trainer {
     private final Schedule schedule;
     private final int batchesPerEpoch;
     private final long totalSteps;
+    private final long microLimit; // micro-batches in the run when it is sized by epochs; -1 under maxSteps
 
     private long step;       // optimizer steps taken
     private long micro;      // micro-batches consumed: the data position
@@ -95,6 +97,8 @@ public final class Trainer {
         this.batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         this.totalSteps = config.maxSteps() > 0 ? config.maxSteps()
                 : ((long) config.epochs() * batchesPerEpoch + config.gradAccumulation() - 1) / config.gradAccumulation();
+        // The last step of an epoch-sized run may take fewer micro-batches rather than start another epoch.
+        this.microLimit = config.maxSteps() > 0 ? -1 : (long) config.epochs() * batchesPerEpoch;
         this.schedule = switch (config.schedule()) {
             case CONSTANT -> new Schedule.ConstantWithWarmup(config.warmupSteps());
             case LINEAR -> new Schedule.LinearWithWarmup(config.warmupSteps(), totalSteps);
@@ -158,7 +162,7 @@ public final class Trainer {
         List<Batch> batches = new ArrayList<>();
         int tokens = 0;
         int inputs = 0;
-        for (int a = 0; a < config.gradAccumulation(); a++) {
+        for (int a = 0; a < config.gradAccumulation() && (microLimit < 0 || micro + a < microLimit); a++) {
             Batch b = batchAt(micro + a);
             batches.add(b);
             tokens += b.targetTokens();
@@ -190,7 +194,7 @@ public final class Trainer {
                 optimizer.zeroGrad();
             });
         }
-        micro += config.gradAccumulation();
+        micro += batches.size();
         step++;
         double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         return new StepMetrics(step, epoch, out[0] / tokens, out[2], out[1], inputs / seconds);
@@ -317,7 +321,8 @@ public final class Trainer {
             s.put("best_step", bestStep);
             s.put("evals_without_improvement", badEvals);
             s.put("stopped", stopped);
-            Files.writeString(tmp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+            // Written last and fsynced: its presence, parseable, is what marks the checkpoint complete.
+            AtomicFile.write(tmp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
         });
         Checkpoints.prune(config.outputDir(), config.keepLast());
     }
@@ -353,6 +358,7 @@ public final class Trainer {
         badEvals = s.get("evals_without_improvement").asInt();
         stopped = s.get("stopped").asBoolean();
         best = null;
+        truncateMetrics(step);
         Path bestFile = dir.resolve(BEST_FILE);
         if (Files.isRegularFile(bestFile)) {
             try (SafetensorsFile f = SafetensorsFile.open(bestFile)) {
@@ -398,6 +404,31 @@ public final class Trainer {
     private void log(String line) throws IOException {
         Files.writeString(config.outputDir().resolve(METRICS_FILE), line + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Keeps only the log lines of steps up to {@code upTo} (the restored step), so the steps a crashed run
+     * logged after its last checkpoint, which this run repeats, appear once; an unreadable line (a crash
+     * mid-append) goes too.
+     */
+    private void truncateMetrics(long upTo) throws IOException {
+        Path file = config.outputDir().resolve(METRICS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (IOException e) {
+                continue;
+            }
+            if (n != null && n.path("step").isIntegralNumber() && n.get("step").asLong() <= upTo) {
+                kept.append(line).append('\n');
+            }
+        }
+        AtomicFile.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void progress(String line) {

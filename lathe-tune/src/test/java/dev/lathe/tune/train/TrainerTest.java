@@ -338,4 +338,53 @@ class TrainerTest {
             });
         }
     }
+
+    @Test
+    void resumeSkipsACheckpointWhoseTrainerStateIsEmptyOrGarbled() throws IOException {
+        try (Loaded m = tiny()) {
+            Path out = tmp.resolve("garbled");
+            new Trainer(lora(m.model()), DATA, List.of(), config("garbled").maxSteps(3).saveSteps(3).build()).train();
+            // Checkpoints renamed into place whose state file a crash left empty, cut short, or missing fields.
+            Path six = Files.createDirectories(out.resolve("checkpoint-6"));
+            Files.writeString(six.resolve(Trainer.STATE_FILE), "");
+            Path nine = Files.createDirectories(out.resolve("checkpoint-9"));
+            Files.writeString(nine.resolve(Trainer.STATE_FILE), "{\"step\": 9, \"se");
+            Path twelve = Files.createDirectories(out.resolve("checkpoint-12"));
+            Files.writeString(twelve.resolve(Trainer.STATE_FILE), "{\"step\": 12}");
+            assertThat(Checkpoints.latest(out)).contains(out.resolve("checkpoint-3"));
+
+            Trainer resumed = new Trainer(lora(m.model()), DATA, List.of(), config("garbled").maxSteps(4).build());
+            assertThat(resumed.resume()).isTrue();
+            assertThat(resumed.step()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aResumedRunLogsEachStepOnceInTheMetricsFile() throws IOException {
+        try (Loaded m = tiny()) {
+            // The first run logs steps 4 and 5 after its checkpoint at 3, then "crashes"; the resume repeats them.
+            new Trainer(lora(m.model()), DATA, List.of(), config("log").maxSteps(5).saveSteps(3).build()).train();
+            Trainer resumed = new Trainer(lora(m.model()), DATA, List.of(), config("log").maxSteps(5).build());
+            resumed.resume(tmp.resolve("log/checkpoint-3"));
+            resumed.train();
+            assertThat(Files.readAllLines(tmp.resolve("log/metrics.jsonl")))
+                    .extracting(line -> line.replaceAll("^\\{\"step\":(\\d+),.*$", "$1"))
+                    .containsExactly("1", "2", "3", "4", "5");
+        }
+    }
+
+    @Test
+    void anEpochSizedRunSeesEachExampleOnceEvenWhenTheLastStepAccumulatesFewerMicroBatches() throws IOException {
+        try (Loaded m = tiny()) {
+            // 5 examples in batches of 1: 5 micro-batches; accumulation 2 gives 3 steps, the last of one micro-batch.
+            Path out = tmp.resolve("once");
+            Trainer t = new Trainer(lora(m.model()), DATA, List.of(), config("once").batchSize(1).gradAccumulation(2)
+                    .epochs(1).saveSteps(3).build());
+            assertThat(t.totalSteps()).isEqualTo(3);
+            assertThat(t.train().steps()).extracting(Trainer.StepMetrics::epoch).containsExactly(0, 0, 0);
+            String state = Files.readString(out.resolve("checkpoint-3/" + Trainer.STATE_FILE));
+            assertThat(state).contains("\"micro_batches_consumed\" : 5", "\"epoch\" : 1",
+                    "\"batch_in_epoch\" : 0");
+        }
+    }
 }
