@@ -45,6 +45,13 @@ public final class ChatTemplate {
 
     private final String source;
     private final Map<String, Object> specialTokens;
+    /** Most characters a render may output (or hold in one string): 1 MiB, far above any real prompt. */
+    static final long MAX_OUTPUT_CHARS = 1L << 20;
+    /** Deepest nesting of recursive rendering and macro calls. */
+    static final int MAX_RENDER_DEPTH = 20;
+    /** Largest list or dict a template may build. */
+    static final int MAX_COLLECTION_SIZE = 100_000;
+
     private final Jinjava jinjava;
 
     private final String prepared; // source as Jinjava must read it (JinjaCompat)
@@ -132,12 +139,27 @@ public final class ChatTemplate {
             if (raised != null) throw new ChatTemplateException(raised, true, error.getException());
         }
         for (TemplateError error : result.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL && overLimit(error)) {
+                throw new ChatTemplateException("chat template exceeded a render limit (output or strings up to "
+                        + MAX_OUTPUT_CHARS + " characters, lists and dicts up to " + MAX_COLLECTION_SIZE
+                        + " items, nesting up to " + MAX_RENDER_DEPTH + "): " + error.getMessage(), false,
+                        error.getException());
+            }
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw new ChatTemplateException("chat template failed at line " + error.getLineno() + ": "
                         + error.getMessage(), false, error.getException());
             }
         }
         return result.getOutput();
+    }
+
+    /** Whether Jinjava stopped the render at one of the limits set in {@link #newJinjava()}. */
+    private static boolean overLimit(TemplateError error) {
+        for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().endsWith("TooBigException")) return true;
+        }
+        String m = error.getMessage();
+        return m != null && m.contains("TooBigException");
     }
 
     private static String raisedMessage(TemplateError error) {
@@ -157,6 +179,13 @@ public final class ChatTemplate {
                 .withTrimBlocks(false) // JinjaCompat applies trim_blocks and lstrip_blocks
                 .withLstripBlocks(false)
                 .withElResolver(resolver)
+                // Hub templates are untrusted: bound what one render may produce or build.
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withMaxStringLength(MAX_OUTPUT_CHARS)
+                .withMaxRenderDepth(MAX_RENDER_DEPTH)
+                .withMaxMacroRecursionDepth(MAX_RENDER_DEPTH)
+                .withMaxListSize(MAX_COLLECTION_SIZE)
+                .withMaxMapSize(MAX_COLLECTION_SIZE)
                 .build();
         Jinjava jinjava = new Jinjava(config);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(

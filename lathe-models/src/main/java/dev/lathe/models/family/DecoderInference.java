@@ -42,6 +42,10 @@ final class DecoderInference {
     private final float scale;
     private final DecoderWeights.Linear lmHead;
     private Scratch scratch;
+    // (logitsRows, V): only the rows head() writes (1 for a prefill, n for a decode batch), so a long
+    // prompt does not reserve t * V floats; grown separately from the per-token scratch.
+    private MemorySegment logits;
+    private int logitsRows;
 
     DecoderInference(DecoderArchitecture arch, DecoderWeights weights, RopeTable rope) {
         this.arch = arch;
@@ -70,10 +74,9 @@ final class DecoderInference {
         final MemorySegment attT;   // (H, rows, D)
         final MemorySegment gate;   // (rows, I)
         final MemorySegment up;     // (rows, I)
-        final MemorySegment logits; // (rows, V)
         final int[] ropePositions;  // (rows * max(H, KVH))
 
-        Scratch(int rows, int c, int qDim, int kvDim, int inter, int vocab, int maxHeads) {
+        Scratch(int rows, int c, int qDim, int kvDim, int inter, int maxHeads) {
             this.rows = rows;
             Arena arena = Arena.ofAuto();
             x = arena.allocate((long) rows * c * 4, 64);
@@ -86,16 +89,28 @@ final class DecoderInference {
             attT = arena.allocate((long) rows * qDim * 4, 64);
             gate = arena.allocate((long) rows * inter * 4, 64);
             up = arena.allocate((long) rows * inter * 4, 64);
-            logits = arena.allocate((long) rows * vocab * 4, 64);
             ropePositions = new int[rows * maxHeads];
         }
     }
 
     private Scratch scratch(int rows) {
         if (scratch == null || scratch.rows < rows) {
-            scratch = new Scratch(rows, c, heads * d, kvHeads * d, inter, vocab, Math.max(heads, kvHeads));
+            scratch = new Scratch(rows, c, heads * d, kvHeads * d, inter, Math.max(heads, kvHeads));
         }
         return scratch;
+    }
+
+    private MemorySegment logits(int rows) {
+        if (logits == null || logitsRows < rows) {
+            logits = Arena.ofAuto().allocate((long) rows * vocab * 4, 64);
+            logitsRows = rows;
+        }
+        return logits;
+    }
+
+    /** Rows the logits buffer currently holds (for tests: prefill must not size it by prompt length). */
+    synchronized int logitsRows() {
+        return logitsRows;
     }
 
     /** Runs a prompt through the model, appending it to {@code cache}; returns the logits after its last token. */
@@ -283,9 +298,10 @@ final class DecoderInference {
     /** Final norm and output head for {@code rows} rows from {@code firstRow}, copied into {@code out}. */
     private void head(Scratch s, int firstRow, int rows, float[][] out) {
         norm(w.finalNorm(), s.x, (long) firstRow * c * 4, s.h, rows);
-        linear(lmHead, s.h, rows, s.logits, false);
+        MemorySegment l = logits(rows);
+        linear(lmHead, s.h, rows, l, false);
         for (int i = 0; i < rows; i++) {
-            MemorySegment.copy(s.logits, F32, (long) i * vocab * 4, out[i], 0, vocab);
+            MemorySegment.copy(l, F32, (long) i * vocab * 4, out[i], 0, vocab);
         }
     }
 

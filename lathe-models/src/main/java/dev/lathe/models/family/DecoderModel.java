@@ -176,6 +176,11 @@ public final class DecoderModel implements CausalLanguageModel {
         return new DecoderKvCache(this, weights.layers().size(), arch.kvHeads(), capacity, arch.headDim());
     }
 
+    /** The inference path, for tests in this package. */
+    DecoderInference inference() {
+        return inference;
+    }
+
     @Override
     public float[] forward(int[] tokens, KvCache cache) {
         return inference.prefill(tokens, own(cache, "cache"));

@@ -63,19 +63,44 @@ public final class PeftJson {
         }
     }
 
-    /** Python's repr of a float for the values configs hold: 0.05, 0.0, 1e-05, 16.0. */
+    /**
+     * Python's {@code repr} of a float (what {@code json.dumps} writes): the shortest digits that round-trip
+     * (as {@link Double#toString} gives them), then Python's layout: scientific when the decimal exponent is
+     * below -4 or at least 16 ({@code 1e-05}, {@code 1.5e+16}), otherwise plain with at least one digit after
+     * the point ({@code 0.0001}, {@code 10000000.0}). Non-finite values as {@code json.dumps} writes them.
+     */
     static String pythonFloat(double v) {
-        String s = Double.toString(v);
-        int e = s.indexOf('E');
-        if (e < 0) {
-            return s;
+        if (Double.isNaN(v)) {
+            return "NaN";
         }
-        String mantissa = s.substring(0, e).replaceAll("\\.0$", "");
-        int exp = Integer.parseInt(s.substring(e + 1));
-        if (exp >= -4 && exp < 16) {
-            return new java.math.BigDecimal(s).toPlainString();
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "Infinity" : "-Infinity";
         }
-        return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        String sign = (v < 0 || (v == 0 && 1 / v < 0)) ? "-" : "";
+        if (v == 0) {
+            return sign + "0.0";
+        }
+        java.math.BigDecimal bd = new java.math.BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
+        if (bd.precision() == 2) {
+            // Java prints at least two significant digits where one would round-trip (4.9E-324 for
+            // Double.MIN_VALUE); Python prints the shortest, so try the one-digit neighbours, nearest first.
+            for (java.math.RoundingMode mode : new java.math.RoundingMode[] {java.math.RoundingMode.HALF_EVEN,
+                java.math.RoundingMode.DOWN, java.math.RoundingMode.UP}) {
+                java.math.BigDecimal one = bd.round(new java.math.MathContext(1, mode));
+                if (one.doubleValue() == Math.abs(v)) {
+                    bd = one.stripTrailingZeros();
+                    break;
+                }
+            }
+        }
+        String digits = bd.unscaledValue().toString();
+        int exp = digits.length() - 1 - bd.scale(); // decimal exponent of the first digit
+        if (exp < -4 || exp >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        }
+        String plain = bd.toPlainString();
+        return sign + (plain.indexOf('.') < 0 ? plain + ".0" : plain);
     }
 
     private static void indent(int depth, StringBuilder sb) {

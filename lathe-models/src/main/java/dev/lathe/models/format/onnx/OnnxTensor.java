@@ -25,10 +25,20 @@ record OnnxTensor(String name, int dataType, long[] dims, MemorySegment data) {
     private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** The element count; absurd dims (from a corrupt or hostile file) fail here instead of wrapping around. */
     long numel() {
         long n = 1;
-        for (long d : dims) {
-            n *= d;
+        try {
+            for (long d : dims) {
+                if (d < 0) {
+                    throw new IllegalArgumentException("ONNX tensor " + name + " has a negative dimension in "
+                            + Arrays.toString(dims));
+                }
+                n = Math.multiplyExact(n, d);
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("ONNX tensor " + name + " with dims " + Arrays.toString(dims)
+                    + " has more elements than a long can count", e);
         }
         return n;
     }
@@ -55,7 +65,7 @@ record OnnxTensor(String name, int dataType, long[] dims, MemorySegment data) {
                     + "; only FLOAT (1), FLOAT16 (10) and BFLOAT16 (16) convert to a weight tensor");
         };
         int[] shape = shape();
-        requireBytes(numel() * dtype.byteSize());
+        requireBytes(byteCount(numel(), dtype.byteSize()));
         Tensor t = Tensor.empty(dtype, shape);
         MemorySegment src = data;
         MemorySegment dst = t.data();
@@ -105,6 +115,15 @@ record OnnxTensor(String name, int dataType, long[] dims, MemorySegment data) {
             out[i] = src.getAtIndex(F32_LE, i);
         }
         return out;
+    }
+
+    private long byteCount(long n, long elementBytes) {
+        try {
+            return Math.multiplyExact(n, elementBytes);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("ONNX tensor " + name + " with dims " + Arrays.toString(dims)
+                    + " is too large to address in bytes", e);
+        }
     }
 
     private void requireBytes(long bytes) {
