@@ -1,9 +1,9 @@
 package dev.lathe.tune.train;
 
+import dev.lathe.engine.io.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,10 +34,10 @@ public final class Checkpoints {
     static Path write(Path outputDir, long step, Contents contents) throws IOException {
         Path tmp = outputDir.resolve(".tmp-checkpoint-" + step);
         Path dir = outputDir.resolve("checkpoint-" + step);
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         Files.createDirectories(tmp);
         contents.writeInto(tmp);
-        deleteTree(dir);
+        FileTrees.delete(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
     }
@@ -97,22 +97,7 @@ public final class Checkpoints {
         }
         List<Path> all = list(outputDir);
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteTree(all.get(i));
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            FileTrees.delete(all.get(i));
         }
     }
 }

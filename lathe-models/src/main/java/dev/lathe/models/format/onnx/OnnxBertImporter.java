@@ -1,5 +1,6 @@
 package dev.lathe.models.format.onnx;
 
+import dev.lathe.engine.io.FileTrees;
 import dev.lathe.engine.op.Views;
 import dev.lathe.engine.op.RopeConfig;
 import dev.lathe.engine.tensor.Tensor;
@@ -18,13 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Turns a BERT sentence-embedding model exported to ONNX by PyTorch (e.g. all-MiniLM-L6-v2) into a
@@ -73,7 +72,7 @@ public final class OnnxBertImporter {
                     + " \"pooling_mode_mean_sqrt_len_tokens\": false}\n");
             moveIntoPlace(tmp, dir);
         } finally {
-            deleteRecursively(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
@@ -286,20 +285,10 @@ public final class OnnxBertImporter {
             // Another importer finished first; its folder is equivalent.
         }
         if (old != null) {
-            deleteRecursively(old);
+            FileTrees.delete(old);
         }
     }
 
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     private static final String MODULES_JSON = """
             [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
