@@ -34,26 +34,8 @@ public record BleuMetric(BleuOptions options, int width) implements SentenceLeve
         List<BleuStatistics> segments = bleu.segmentStatistics(hypotheses, references);
         BleuScore s = bleu.score(Bleu.sum(segments));
         Bleu sentence = new Bleu(options.withEffectiveOrder(true));
-        CorpusStatistic stat = new CorpusStatistic() {
-            @Override
-            public int size() {
-                return segments.size();
-            }
-
-            @Override
-            public double score(int[] indices) {
-                List<BleuStatistics> drawn = new ArrayList<>(indices.length);
-                for (int i : indices) {
-                    drawn.add(segments.get(i));
-                }
-                return drawn.isEmpty() ? 0 : bleu.score(Bleu.sum(drawn)).score();
-            }
-
-            @Override
-            public double exampleScore(int i) {
-                return sentence.score(segments.get(i)).score();
-            }
-        };
+        CorpusStatistic stat = CorpusStatistic.summed(segments, drawn -> bleu.score(Bleu.sum(drawn)).score(),
+                seg -> sentence.score(seg).score());
         return List.of(new MetricScore("BLEU", s.score(), s.format(width, true), statistics(s), stat, true));
     }
 

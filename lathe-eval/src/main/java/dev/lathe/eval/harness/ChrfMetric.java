@@ -29,26 +29,8 @@ public record ChrfMetric(ChrfOptions options, int width) implements SentenceLeve
         Chrf chrf = new Chrf(options);
         List<ChrfStatistics> segments = chrf.segmentStatistics(hypotheses, references);
         ChrfScore s = chrf.score(Chrf.sum(segments));
-        CorpusStatistic stat = new CorpusStatistic() {
-            @Override
-            public int size() {
-                return segments.size();
-            }
-
-            @Override
-            public double score(int[] indices) {
-                List<ChrfStatistics> drawn = new ArrayList<>(indices.length);
-                for (int i : indices) {
-                    drawn.add(segments.get(i));
-                }
-                return drawn.isEmpty() ? 0 : chrf.score(Chrf.sum(drawn)).score();
-            }
-
-            @Override
-            public double exampleScore(int i) {
-                return chrf.score(segments.get(i)).score();
-            }
-        };
+        CorpusStatistic stat = CorpusStatistic.summed(segments, drawn -> chrf.score(Chrf.sum(drawn)).score(),
+                seg -> chrf.score(seg).score());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("score", s.score());

@@ -1,7 +1,10 @@
 package dev.lathe.eval.harness;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.DoubleBinaryOperator;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A corpus-level score that can be recomputed on any multiset of the examples, which is what bootstrap
@@ -53,6 +56,35 @@ public interface CorpusStatistic {
             @Override
             public double exampleScore(int i) {
                 return scale * v[i];
+            }
+        };
+    }
+
+    /**
+     * Per-segment statistics that are summed before scoring (BLEU's n-gram counts, chrF's character
+     * statistics): {@code corpus} scores a list of drawn segments (empty draws score 0), {@code single}
+     * scores one segment on its own.
+     */
+    static <S> CorpusStatistic summed(List<S> segments, ToDoubleFunction<List<S>> corpus, ToDoubleFunction<S> single) {
+        List<S> all = List.copyOf(segments);
+        return new CorpusStatistic() {
+            @Override
+            public int size() {
+                return all.size();
+            }
+
+            @Override
+            public double score(int[] indices) {
+                List<S> drawn = new ArrayList<>(indices.length);
+                for (int i : indices) {
+                    drawn.add(all.get(i));
+                }
+                return drawn.isEmpty() ? 0 : corpus.applyAsDouble(drawn);
+            }
+
+            @Override
+            public double exampleScore(int i) {
+                return single.applyAsDouble(all.get(i));
             }
         };
     }
