@@ -19,7 +19,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from models import causal_attention, inv_freq, rms_norm, rotate_half  # noqa: E402
+from models import llama_logits  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASE = os.path.join(ROOT, "lathe-models", "src", "test", "resources", "tiny-models", "llama-gqa")
@@ -51,41 +51,14 @@ def module_of(weight_name):
 
 def forward(cfg, w, lora, scaling, ids):
     """Logits (B, T, V) of LlamaForCausalLM with LoRA on every module in `lora` (name -> (A, B))."""
-    c, h_, kvh = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
-    d, eps = c // h_, cfg["rms_norm_eps"]
-    b, t = ids.shape
-    x = w["model.embed_tokens.weight"][ids]
-    pos = torch.arange(t).float()
-    freqs = pos[:, None] * inv_freq(cfg, d)[None, :]
-    emb = torch.cat((freqs, freqs), dim=-1)
-    cos, sin = emb.cos(), emb.sin()
 
-    def lin(name, a):
-        out = a @ w[name + ".weight"].T
-        if name in lora:  # PEFT lora.Linear: base(x) + lora_B(lora_A(dropout(x))) * scaling, dropout p = 0
-            la, lb = lora[name]
-            out = out + (a @ la.T) @ lb.T * scaling
-        return out
+    def delta(name, a):  # PEFT lora.Linear: base(x) + lora_B(lora_A(dropout(x))) * scaling, dropout p = 0
+        if name not in lora:
+            return None
+        la, lb = lora[name]
+        return (a @ la.T) @ lb.T * scaling
 
-    rows = []
-    for r in range(b):
-        xr = x[r]
-        for i in range(cfg["num_hidden_layers"]):
-            p = f"model.layers.{i}."
-            a = rms_norm(xr, w[p + "input_layernorm.weight"], eps)
-            q = lin(p + "self_attn.q_proj", a).view(t, h_, d).transpose(0, 1)
-            k = lin(p + "self_attn.k_proj", a).view(t, kvh, d).transpose(0, 1)
-            v = lin(p + "self_attn.v_proj", a).view(t, kvh, d).transpose(0, 1)
-            q = q * cos + rotate_half(q) * sin
-            k = k * cos + rotate_half(k) * sin
-            o = causal_attention(q, k, v, d).transpose(0, 1).reshape(t, h_ * d)
-            xr = xr + lin(p + "self_attn.o_proj", o)
-            a = rms_norm(xr, w[p + "post_attention_layernorm.weight"], eps)
-            m = torch.nn.functional.silu(lin(p + "mlp.gate_proj", a)) * lin(p + "mlp.up_proj", a)
-            xr = xr + lin(p + "mlp.down_proj", m)
-        xr = rms_norm(xr, w["model.norm.weight"], eps)
-        rows.append(xr @ w["lm_head.weight"].T)
-    return torch.stack(rows)
+    return torch.stack([llama_logits(cfg, w, row.tolist(), delta) for row in ids])
 
 
 def loss_of(logits, ids):

@@ -91,7 +91,9 @@ def causal_attention(q, k, v, d):
     return p @ v
 
 
-def llama_logits(cfg, w, ids):
+def llama_logits(cfg, w, ids, delta=None):
+    """Logits (T, V) of LlamaForCausalLM; `delta(name, a)`, when given, adds an adapter's output
+    (e.g. LoRA) to the projection `name` applied to `a`, or returns None to leave it alone."""
     c = cfg["hidden_size"]
     h_ = cfg["num_attention_heads"]
     kvh = cfg.get("num_key_value_heads", h_)
@@ -109,7 +111,8 @@ def llama_logits(cfg, w, ids):
         out = a @ w[name + ".weight"].T
         if name + ".bias" in w:
             out = out + w[name + ".bias"]
-        return out
+        extra = delta(name, a) if delta else None
+        return out if extra is None else out + extra
 
     for i in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{i}."
