@@ -34,13 +34,13 @@ class GradClipTest {
         double norm = GradClip.clipGradNorm(params, c.param("max_norm"));
         Tensor expectedNorm = c.tensor("total_norm");
         Golden.assertClose(c + " total norm", Tensor.of(new float[] {(float) norm}, 1), expectedNorm, 1e-5);
-        double worst = OptimGolden.maxRelDiff(Tensor.of(new float[] {(float) norm}, 1), expectedNorm);
+        double worst = Golden.maxRelativeDifference(Tensor.of(new float[] {(float) norm}, 1), expectedNorm);
         int i = 0;
         for (String n : OptimGolden.names(c)) {
             Tensor p = params.get(i++);
             if (withGrad.contains(n)) {
                 Golden.assertClose(c + " clipped " + n, p.grad(), c.tensor("clipped/" + n), 1e-5);
-                worst = Math.max(worst, OptimGolden.maxRelDiff(p.grad(), c.tensor("clipped/" + n)));
+                worst = Math.max(worst, Golden.maxRelativeDifference(p.grad(), c.tensor("clipped/" + n)));
             } else {
                 assertThat(p.grad()).isNull();
             }

@@ -101,22 +101,11 @@ final class OptimGolden {
             for (var e : params.entrySet()) {
                 Tensor expected = c.tensor("param/" + s + "/" + e.getKey());
                 Golden.assertClose(c + " step " + s + " " + e.getKey(), e.getValue(), expected, RTOL);
-                worst = Math.max(worst, maxRelDiff(e.getValue(), expected));
+                worst = Math.max(worst, Golden.maxRelativeDifference(e.getValue(), expected));
             }
         }
         return new Result(opt, params, worst);
     }
 
     record Result(Optimizer optimizer, Map<String, Tensor> params, double worst) {}
-
-    /** The statistic Golden.assertClose bounds: max |a - e| / max(1, |e|). */
-    static double maxRelDiff(Tensor actual, Tensor expected) {
-        float[] a = actual.toFloatArray();
-        float[] e = expected.toFloatArray();
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) {
-            worst = Math.max(worst, Math.abs((double) a[i] - e[i]) / Math.max(1.0, Math.abs(e[i])));
-        }
-        return worst;
-    }
 }

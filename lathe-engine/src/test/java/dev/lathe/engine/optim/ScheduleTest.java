@@ -28,7 +28,7 @@ class ScheduleTest {
         }
         Tensor expected = c.tensor("multipliers");
         Golden.assertClose(c.name(), Tensor.of(got, n), expected, 1e-6);
-        System.out.printf("golden %s: max difference %.3g%n", c, OptimGolden.maxRelDiff(Tensor.of(got, n), expected));
+        System.out.printf("golden %s: max difference %.3g%n", c, Golden.maxRelativeDifference(Tensor.of(got, n), expected));
     }
 
     @Test

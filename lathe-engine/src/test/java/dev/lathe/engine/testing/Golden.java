@@ -93,9 +93,9 @@ public final class Golden {
 
     /**
      * Asserts {@code |actual - expected| <= rtol * max(1, |expected|)} element-wise; the message names
-     * what was compared, the worst element and the tolerance.
+     * what was compared, the worst element and the tolerance. Returns that worst difference.
      */
-    public static void assertClose(String what, Tensor actual, Tensor expected, double rtol) {
+    public static double assertClose(String what, Tensor actual, Tensor expected, double rtol) {
         if (!Arrays.equals(actual.shape(), expected.shape())) {
             throw new AssertionError(what + ": shape " + Arrays.toString(actual.shape()) + " but expected "
                     + Arrays.toString(expected.shape()));
@@ -115,5 +115,17 @@ public final class Golden {
             throw new AssertionError(String.format("%s: max relative difference %.3g at element %d (actual %s, "
                     + "expected %s) exceeds tolerance %.1g", what, worst, worstAt, a[worstAt], e[worstAt], rtol));
         }
+        return worst;
+    }
+
+    /** The statistic {@link #assertClose} bounds: max |actual - expected| / max(1, |expected|), no assertion. */
+    public static double maxRelativeDifference(Tensor actual, Tensor expected) {
+        float[] a = actual.toFloatArray();
+        float[] e = expected.toFloatArray();
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs((double) a[i] - e[i]) / Math.max(1.0, Math.abs(e[i])));
+        }
+        return worst;
     }
 }
