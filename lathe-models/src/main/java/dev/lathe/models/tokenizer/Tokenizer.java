@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +47,7 @@ public final class Tokenizer implements AutoCloseable {
     private final SpecialToken pad;
     private final SpecialToken unk;
     private volatile long handle;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
     private Tokenizer(String origin, JsonNode json, String jsonText, TokenizerConfig config) {
         this.origin = origin;
@@ -164,13 +169,14 @@ public final class Tokenizer implements AutoCloseable {
 
     private int[] nativeEncode(String text, boolean addSpecialTokens) {
         if (text == null) throw new IllegalArgumentException("text must not be null");
-        long h = liveHandle();
-        long encoding = NativeTokenizers.lib().encode(h, text, addSpecialTokens);
-        try {
-            return NativeTokenizers.toInts(NativeTokenizers.lib().getTokenIds(encoding));
-        } finally {
-            NativeTokenizers.lib().deleteEncoding(encoding);
-        }
+        return withHandle(h -> {
+            long encoding = NativeTokenizers.lib().encode(h, text, addSpecialTokens);
+            try {
+                return NativeTokenizers.toInts(NativeTokenizers.lib().getTokenIds(encoding));
+            } finally {
+                NativeTokenizers.lib().deleteEncoding(encoding);
+            }
+        });
     }
 
     /** The text of {@code ids}, HF's {@code decode(ids, skip_special_tokens)}. */
@@ -182,7 +188,8 @@ public final class Tokenizer implements AutoCloseable {
     /** The decoder's text for {@code ids[from, to)}, before the config's clean-up. */
     String decodeRaw(int[] ids, int from, int to, boolean skipSpecialTokens) {
         for (int i = from; i < to; i++) checkId(ids[i]);
-        return NativeTokenizers.lib().decode(liveHandle(), NativeTokenizers.toLongs(ids, from, to), skipSpecialTokens);
+        long[] longs = NativeTokenizers.toLongs(ids, from, to);
+        return withHandle(h -> NativeTokenizers.lib().decode(h, longs, skipSpecialTokens));
     }
 
     /** A decoder for text streamed one token at a time (see {@link StreamingDecoder}). */
@@ -250,19 +257,38 @@ public final class Tokenizer implements AutoCloseable {
         }
     }
 
-    private long liveHandle() {
-        long h = handle;
-        if (h == 0) throw new IllegalStateException(origin + ": tokenizer is closed");
-        return h;
+    /**
+     * Runs a native call on the live handle under the read lock, so {@link #close} (write lock) cannot free
+     * the native tokenizer while another thread is still inside it (a use-after-free in native code).
+     */
+    private <T> T withHandle(LongFunction<T> call) {
+        Lock read = lifecycle.readLock();
+        read.lock();
+        try {
+            long h = handle;
+            if (h == 0) throw new IllegalStateException(origin + ": tokenizer is closed");
+            return call.apply(h);
+        } finally {
+            read.unlock();
+        }
     }
 
-    /** Frees the native tokenizer; later calls throw IllegalStateException. Idempotent. */
+    /**
+     * Frees the native tokenizer once calls in flight on other threads have returned; later calls throw
+     * IllegalStateException. Idempotent.
+     */
     @Override
-    public synchronized void close() {
-        long h = handle;
-        if (h != 0) {
-            handle = 0;
-            NativeTokenizers.lib().deleteTokenizer(h);
+    public void close() {
+        Lock write = lifecycle.writeLock();
+        write.lock();
+        try {
+            long h = handle;
+            if (h != 0) {
+                handle = 0;
+                NativeTokenizers.lib().deleteTokenizer(h);
+            }
+        } finally {
+            write.unlock();
         }
     }
 

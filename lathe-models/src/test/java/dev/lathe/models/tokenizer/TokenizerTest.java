@@ -172,6 +172,41 @@ class TokenizerTest {
     }
 
     @Test
+    void closingWhileOtherThreadsEncodeNeverCrashesThem() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Tokenizer tok = Tokenizer.load(copyTinyStories());
+            String text = "Once upon a time there was a little girl named Lily. ".repeat(50);
+            int[] expected = tok.encode(text, true);
+            java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(4);
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    started.countDown();
+                    try {
+                        while (true) {
+                            if (!Arrays.equals(tok.encode(text, true), expected)
+                                    || tok.decode(expected, true).isEmpty()) {
+                                wrong.incrementAndGet();
+                            }
+                        }
+                    } catch (IllegalStateException closed) {
+                        // the only way out: the tokenizer was closed between two calls
+                    }
+                }));
+            }
+            started.await();
+            Thread.sleep(20);
+            tok.close();
+            for (Thread t : threads) {
+                t.join(10_000);
+                assertThat(t.isAlive()).isFalse();
+            }
+            assertThat(wrong.get()).isZero();
+        }
+    }
+
+    @Test
     void malformedConfigFieldsAreNamed() throws IOException {
         Path dir = copyTinyStories();
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": \"yes\"}");
