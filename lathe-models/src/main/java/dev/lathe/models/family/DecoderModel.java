@@ -84,6 +84,15 @@ public final class DecoderModel implements CausalLanguageModel {
      * {@code hook} (adapters such as LoRA wrap chosen projections this way).
      */
     public Tensor logits(int[] ids, int batch, int time, Tensor attentionMask, LinearHook hook) {
+        return MatMul.linear(hiddenStates(ids, batch, time, attentionMask, hook), weights.lmHead(), null); // (B, T, V)
+    }
+
+    /**
+     * The final hidden states (B, T, C): after the last block and the final norm, before the language-model
+     * head, recorded for autograd. Heads other than the language model (sequence classification, pooling)
+     * start here; arguments as {@link #logits(int[], int, int, Tensor, LinearHook)}.
+     */
+    public Tensor hiddenStates(int[] ids, int batch, int time, Tensor attentionMask, LinearHook hook) {
         if (hook == null) {
             throw new IllegalArgumentException("hook must not be null; pass LinearHook.PLAIN for the plain model");
         }
@@ -107,8 +116,7 @@ public final class DecoderModel implements CausalLanguageModel {
         for (int i = 0; i < weights.layers().size(); i++) {
             x = block(i, weights.layers().get(i), x, batch, time, attentionMask, hook);
         }
-        x = norm(x, weights.finalNorm());
-        return MatMul.linear(x, weights.lmHead(), null); // (B, T, V)
+        return norm(x, weights.finalNorm()); // (B, T, C)
     }
 
     private Tensor block(int i, DecoderWeights.Layer layer, Tensor x, int b, int t, Tensor mask, LinearHook hook) {
