@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Test fixtures for every (method, family) pair: the tiny Llama and BERT bases (copies of the lathe-models
@@ -70,7 +71,8 @@ final class PeftRows {
                 for (var l : m.weights().layers()) {
                     for (LinearHook.Projection p : LinearHook.Projection.values()) {
                         if (p != LinearHook.Projection.GATE || l.gate() != null) {
-                            out.add(DecoderModules.linear(l, p).weight());
+                            var linear = DecoderModules.linear(l, p);
+                            out.add(linear.conv1d() != null ? linear.conv1d().weight() : linear.weight());
                         }
                     }
                 }
@@ -106,6 +108,12 @@ final class PeftRows {
 
         /** Positions the adapter adds before the real tokens' outputs. */
         int virtual();
+
+        /** Turns the adapter off (the base output exactly) or on again. */
+        void setEnabled(boolean on);
+
+        /** Folding into the base weights, for the methods that can. */
+        Optional<PeftAdapter.Mergeable> mergeable();
     }
 
     record Adapter(PeftAdapter adapter) implements Row {
@@ -128,6 +136,20 @@ final class PeftRows {
         public int virtual() {
             return adapter.virtualPositions();
         }
+
+        @Override
+        public void setEnabled(boolean on) {
+            if (on) {
+                adapter.enableAdapters();
+            } else {
+                adapter.disableAdapters();
+            }
+        }
+
+        @Override
+        public Optional<PeftAdapter.Mergeable> mergeable() {
+            return adapter instanceof PeftAdapter.Mergeable m ? Optional.of(m) : Optional.empty();
+        }
     }
 
     record Lora(LoraModel lora) implements Row {
@@ -149,6 +171,30 @@ final class PeftRows {
         @Override
         public int virtual() {
             return 0;
+        }
+
+        @Override
+        public void setEnabled(boolean on) {
+            if (on) {
+                lora.enableAdapters();
+            } else {
+                lora.disableAdapters();
+            }
+        }
+
+        @Override
+        public Optional<PeftAdapter.Mergeable> mergeable() {
+            return Optional.of(new PeftAdapter.Mergeable() {
+                @Override
+                public void merge() {
+                    lora.merge();
+                }
+
+                @Override
+                public void unmerge() {
+                    lora.unmerge();
+                }
+            });
         }
     }
 
@@ -208,6 +254,11 @@ final class PeftRows {
         }
         Tensor logits = m.logits(flat, b, t, Tensor.of(mask, b, t), row.hook()); // (B, P + T, V)
         return Views.slice(logits, 1, row.virtual(), row.virtual() + t);
+    }
+
+    /** What the base computes for the fixed inputs: logits (B, T, V) or BERT's hidden states (B, T, C). */
+    static Tensor output(AdapterBase base, Row row) {
+        return base instanceof AdapterBase.Bert ? hidden(base, row) : logits(base, row);
     }
 
     /** BERT's last hidden state (B, T, C) of the real tokens. */
