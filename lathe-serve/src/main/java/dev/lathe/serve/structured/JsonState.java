@@ -21,12 +21,21 @@ final class JsonState {
 
     /** The configuration after byte {@code b} (0..255), or null when the byte is not allowed here. */
     JsonState advance(int b) {
+        // Fast path, the bulk of a trie walk inside a string: a plain character leaves the state as it is.
+        if (stacks.size() == 1 && !finished && stacks.getFirst().top == JsonAutomaton.StringBody.NORMAL
+                && b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
+            return this;
+        }
         JsonAutomaton.Out out = new JsonAutomaton.Out();
         for (JsonAutomaton.Stack s : stacks) {
             JsonAutomaton.step(s, b, maxWs, out);
         }
         if (out.isEmpty()) {
             return null;
+        }
+        if (!out.finished && out.stacks.size() == 1 && stacks.size() == 1 && out.stacks.getFirst() == stacks.getFirst()
+                && !finished) {
+            return this;
         }
         return new JsonState(out.stacks.size() == 1 ? List.of(out.stacks.getFirst()) : List.copyOf(out.stacks),
                 out.finished, maxWs);

@@ -1,8 +1,6 @@
 package dev.lathe.serve.structured;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Every token's bytes in one prefix tree, flattened into arrays: node 0 is the root, a node's
@@ -30,68 +28,68 @@ final class TokenTrie {
         return firstChild.length;
     }
 
+    /**
+     * Built breadth-first over the ids sorted by their bytes: a node is a run of sorted ids sharing a
+     * prefix of its depth; ids whose bytes end at that depth sort first in the run.
+     */
     static TokenTrie build(byte[][] bytes) {
-        // Sort ids by their bytes; then a trie is built breadth-first from sorted runs.
-        Integer[] order = new Integer[bytes.length];
         int n = 0;
+        for (byte[] b : bytes) {
+            if (b != null) {
+                n++;
+            }
+        }
+        Integer[] boxed = new Integer[n];
+        n = 0;
         for (int id = 0; id < bytes.length; id++) {
             if (bytes[id] != null) {
-                order[n++] = id;
+                boxed[n++] = id;
             }
         }
-        Integer[] ids = Arrays.copyOf(order, n);
-        Arrays.sort(ids, (a, b) -> Arrays.compareUnsigned(bytes[a], bytes[b]));
-        // Each work item: the range [lo, hi) of sorted ids sharing a prefix of length depth.
-        List<int[]> ranges = new ArrayList<>(); // node -> {lo, hi, depth}
-        ranges.add(new int[] {0, n, 0});
-        List<Integer> firstChild = new ArrayList<>();
-        List<Integer> childCount = new ArrayList<>();
-        List<Byte> edge = new ArrayList<>();
-        edge.add((byte) 0);
-        int[] tokenStart = new int[1];
-        List<Integer> tokenList = new ArrayList<>();
-        List<int[]> ownTokens = new ArrayList<>();
-        for (int node = 0; node < ranges.size(); node++) {
-            int[] r = ranges.get(node);
-            int lo = r[0];
-            int hi = r[1];
-            int depth = r[2];
-            // Ids whose bytes end exactly here come first in sorted order.
-            int i = lo;
-            List<Integer> here = new ArrayList<>();
-            while (i < hi && bytes[ids[i]].length == depth) {
-                here.add(ids[i++]);
+        Arrays.sort(boxed, (a, b) -> Arrays.compareUnsigned(bytes[a], bytes[b]));
+        int[] ids = new int[n];
+        int total = 1;
+        for (int i = 0; i < n; i++) {
+            ids[i] = boxed[i];
+            total += bytes[ids[i]].length; // an upper bound on the node count
+        }
+        int[] lo = new int[total];
+        int[] hi = new int[total];
+        int[] depth = new int[total];
+        int[] firstChild = new int[total];
+        int[] childCount = new int[total];
+        byte[] edge = new byte[total];
+        int[] tokenStart = new int[total + 1];
+        int[] tokens = new int[n];
+        int tokenCount = 0;
+        hi[0] = n;
+        int nodes = 1;
+        for (int node = 0; node < nodes; node++) {
+            int i = lo[node];
+            int end = hi[node];
+            int d = depth[node];
+            tokenStart[node] = tokenCount;
+            while (i < end && bytes[ids[i]].length == d) {
+                tokens[tokenCount++] = ids[i++];
             }
-            ownTokens.add(here.stream().mapToInt(Integer::intValue).toArray());
-            firstChild.add(ranges.size());
-            int children = 0;
-            while (i < hi) {
-                int b = bytes[ids[i]][depth] & 0xFF;
+            firstChild[node] = nodes;
+            while (i < end) {
+                int b = bytes[ids[i]][d];
                 int j = i;
-                while (j < hi && (bytes[ids[j]][depth] & 0xFF) == b) {
+                while (j < end && bytes[ids[j]][d] == b) {
                     j++;
                 }
-                ranges.add(new int[] {i, j, depth + 1});
-                edge.add((byte) b);
-                children++;
+                lo[nodes] = i;
+                hi[nodes] = j;
+                depth[nodes] = d + 1;
+                edge[nodes] = (byte) b;
+                nodes++;
+                childCount[node]++;
                 i = j;
             }
-            childCount.add(children);
         }
-        int nodes = ranges.size();
-        tokenStart = new int[nodes + 1];
-        for (int node = 0; node < nodes; node++) {
-            tokenStart[node + 1] = tokenStart[node] + ownTokens.get(node).length;
-            for (int t : ownTokens.get(node)) {
-                tokenList.add(t);
-            }
-        }
-        byte[] edges = new byte[nodes];
-        for (int k = 0; k < nodes; k++) {
-            edges[k] = edge.get(k);
-        }
-        return new TokenTrie(firstChild.stream().mapToInt(Integer::intValue).toArray(),
-                childCount.stream().mapToInt(Integer::intValue).toArray(), edges, tokenStart,
-                tokenList.stream().mapToInt(Integer::intValue).toArray());
+        tokenStart[nodes] = tokenCount;
+        return new TokenTrie(Arrays.copyOf(firstChild, nodes), Arrays.copyOf(childCount, nodes),
+                Arrays.copyOf(edge, nodes), Arrays.copyOf(tokenStart, nodes + 1), tokens);
     }
 }
