@@ -10,12 +10,12 @@ import java.util.SplittableRandom;
  * drawn from a hash of the whole sequence so far, plus a fixed per-token {@code bias} (tests favour
  * closing quotes and brackets so random output terminates quickly). A real cache holds the ids.
  */
-final class RandomLogitsModel implements CausalLanguageModel {
+public final class RandomLogitsModel implements CausalLanguageModel {
     private final int vocab;
     private final long seed;
     private final float[] bias;
 
-    RandomLogitsModel(int vocab, long seed, float[] bias) {
+    public RandomLogitsModel(int vocab, long seed, float[] bias) {
         this.vocab = vocab;
         this.seed = seed;
         this.bias = bias;

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code "},"}), words, whitespace runs, and pieces that split UTF-8 characters in the middle; the
  * last id is EOS (no text).
  */
-final class TestVocabularies {
+public final class TestVocabularies {
     private TestVocabularies() {}
 
     static final List<String> FRAGMENTS = List.of("{", "}", "[", "]", "{\"", "\":", "\": ", "\", \"", "\",", "\"}",
@@ -44,11 +44,11 @@ final class TestVocabularies {
         return out.toArray(byte[][]::new);
     }
 
-    static final TokenVocabulary VOCABULARY = TokenVocabulary.of(bytes());
-    static final int EOS = VOCABULARY.size() - 1;
+    public static final TokenVocabulary VOCABULARY = TokenVocabulary.of(bytes());
+    public static final int EOS = VOCABULARY.size() - 1;
 
     /** Favours tokens that close strings, arrays and objects, and EOS, so random output ends soon. */
-    static float[] closingBias() {
+    public static float[] closingBias() {
         float[] bias = new float[VOCABULARY.size()];
         for (int t = 0; t < bias.length; t++) {
             byte[] b = VOCABULARY.bytes(t);
