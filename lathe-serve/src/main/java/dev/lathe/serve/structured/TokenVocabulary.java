@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  *   <li>SentencePiece (Llama 2, Mistral, TinyLlama): {@code ▁} is a space, {@code <0xNN>} one byte;
  *   <li>otherwise (WordPiece and the like), each token's decoded text.
  * </ul>
+ * Added tokens that are not special (Qwen's {@code <tool_call>}) stand for their literal text.
  * Special tokens (BOS, EOS, chat markers) map to null: a constraint never allows them as text.
  */
 public final class TokenVocabulary {
@@ -52,8 +53,10 @@ public final class TokenVocabulary {
     public static TokenVocabulary of(Tokenizer tokenizer, int modelVocabSize) {
         int v = Math.max(tokenizer.vocabSize(), modelVocabSize);
         String[] pieces = new String[tokenizer.vocabSize()];
+        boolean[] literal = new boolean[pieces.length]; // added tokens: their string is their text
         boolean sentencePiece = false;
-        boolean byteLevel = true;
+        int inByteAlphabet = 0;
+        int counted = 0;
         boolean sawByteLevelSpace = false;
         for (int id = 0; id < pieces.length; id++) {
             try {
@@ -65,26 +68,33 @@ public final class TokenVocabulary {
             if (p == null) {
                 continue;
             }
+            if (tokenizer.isAdded(id)) {
+                literal[id] = true;
+                continue;
+            }
             if (p.indexOf('\u2581') >= 0 || BYTE_TOKEN.matcher(p).matches()) {
                 sentencePiece = true;
             }
             if (p.indexOf('\u0120') >= 0) {
                 sawByteLevelSpace = true;
             }
-            for (int i = 0; i < p.length() && byteLevel; i++) {
-                byteLevel = ByteLevelAlphabet.byteOf(p.charAt(i)) >= 0;
+            counted++;
+            if (ByteLevelAlphabet.covers(p)) {
+                inByteAlphabet++;
             }
         }
+        boolean byteLevel = sawByteLevelSpace && inByteAlphabet >= counted * 0.99;
         Encoding encoding = sentencePiece ? Encoding.SENTENCE_PIECE
-                : byteLevel && sawByteLevelSpace ? Encoding.BYTE_LEVEL : Encoding.DECODED;
+                : byteLevel ? Encoding.BYTE_LEVEL : Encoding.DECODED;
         byte[][] out = new byte[v][];
         for (int id = 0; id < pieces.length; id++) {
             String p = pieces[id];
             if (p == null) {
                 continue;
             }
-            byte[] b = switch (encoding) {
-                case BYTE_LEVEL -> ByteLevelAlphabet.decode(p);
+            byte[] b = literal[id] ? p.getBytes(StandardCharsets.UTF_8) : switch (encoding) {
+                case BYTE_LEVEL -> ByteLevelAlphabet.covers(p) ? ByteLevelAlphabet.decode(p)
+                        : p.getBytes(StandardCharsets.UTF_8);
                 case SENTENCE_PIECE -> BYTE_TOKEN.matcher(p).matches()
                         ? new byte[] {(byte) Integer.parseInt(p.substring(3, 5), 16)}
                         : p.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
@@ -148,6 +158,16 @@ public final class TokenVocabulary {
 
         static int byteOf(char c) {
             return c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
+        }
+
+        /** Whether every character of {@code piece} stands for a byte. */
+        static boolean covers(String piece) {
+            for (int i = 0; i < piece.length(); i++) {
+                if (byteOf(piece.charAt(i)) < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         static byte[] decode(String piece) {

@@ -44,6 +44,9 @@ class TokenVocabularyTest {
             assertThat(concat(v, ids)).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8));
             assertThat(v.bytes(tok.tokenToId("<|endoftext|>").getAsInt())).isNull();
             assertThat(v.bytes(tok.vocabSize() + 2)).as("padding rows of the model's head").isNull();
+            assertThat(v.bytes(tok.tokenToId("<think>").getAsInt())).isEqualTo("<think>".getBytes(StandardCharsets.UTF_8));
+            assertThat(v.bytes(tok.tokenToId("\u00f1and\u00fa").getAsInt()))
+                    .isEqualTo("\u00f1and\u00fa".getBytes(StandardCharsets.UTF_8));
             // A piece holding the first two bytes of the euro sign: partial UTF-8, kept as bytes.
             byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
             String half = "" + TokenVocabulary.ByteLevelAlphabet.charOf(euro[0] & 0xFF)

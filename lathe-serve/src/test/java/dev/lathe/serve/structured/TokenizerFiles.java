@@ -40,6 +40,15 @@ final class TokenizerFiles {
             addMerges(s.toString(), vocab, merges);
         }
         ObjectNode root = base(vocab, merges, "<|endoftext|>", false);
+        // Added tokens that are not special are plain text, not byte-alphabet strings.
+        for (String text : List.of("<think>", "\u00f1and\u00fa")) {
+            int id = vocab.size();
+            vocab.put(text, id);
+            ((ObjectNode) root.get("model").get("vocab")).put(text, id);
+            ((ArrayNode) root.get("added_tokens")).addObject().put("id", id).put("content", text)
+                    .put("single_word", false).put("lstrip", false).put("rstrip", false).put("normalized", false)
+                    .put("special", false);
+        }
         ObjectNode byteLevel = JSON.createObjectNode().put("type", "ByteLevel").put("add_prefix_space", false)
                 .put("trim_offsets", true).put("use_regex", true);
         root.set("pre_tokenizer", byteLevel);
