@@ -56,6 +56,39 @@ public enum ToolCallFormat {
         return Optional.empty();
     }
 
+    /**
+     * For streaming with tools: how many leading characters of the reply so far are surely content,
+     * so they can be sent as deltas now. The rest may still turn into a tool call (a marker, or the
+     * start of one, is in sight; for Llama 3 a reply that opens with JSON) and should be held until
+     * {@link #parse} has the whole reply.
+     */
+    public int streamableLength(String textSoFar) {
+        return switch (this) {
+            case HERMES -> beforeMarker(textSoFar, "<tool_call>");
+            case MISTRAL -> beforeMarker(textSoFar, MISTRAL_CALLS);
+            case LLAMA3_JSON -> {
+                String s = textSoFar.stripLeading();
+                boolean mayBeCall = s.isEmpty() || s.startsWith("{") || s.startsWith("[")
+                        || s.startsWith(PYTHON_TAG) || PYTHON_TAG.startsWith(s);
+                yield mayBeCall ? 0 : textSoFar.length();
+            }
+        };
+    }
+
+    /** Up to the marker, or up to a tail that could be the marker's beginning. */
+    private static int beforeMarker(String text, String marker) {
+        int at = text.indexOf(marker);
+        if (at >= 0) {
+            return at;
+        }
+        for (int k = Math.min(marker.length() - 1, text.length()); k > 0; k--) {
+            if (text.endsWith(marker.substring(0, k))) {
+                return text.length() - k;
+            }
+        }
+        return text.length();
+    }
+
     /** Splits {@code reply} into text and calls to the functions in {@code tools}. */
     public AssistantReply parse(String reply, List<ToolDefinition> tools) {
         Set<String> names = tools.stream().map(ToolDefinition::name).collect(Collectors.toSet());

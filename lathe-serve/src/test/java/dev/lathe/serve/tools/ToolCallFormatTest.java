@@ -154,6 +154,15 @@ class ToolCallFormatTest {
         assertThat(args.get("city").asText()).isEqualTo("Rome");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "HERMES;Sure, checking;14", "HERMES;Sure <tool_c;5", "HERMES;Sure <tool_call>{\"na;5", "HERMES;a < b;5",
+            "MISTRAL;Hi [TOOL_;3", "MISTRAL;[TOOL_CALLS][{;0", "MISTRAL;Hello;5",
+            "LLAMA3_JSON;  {\"name;0", "LLAMA3_JSON;<|python;0", "LLAMA3_JSON;It is;5", "LLAMA3_JSON;'   ';0"})
+    void streamingHoldsBackOnlyWhatMayBecomeACall(ToolCallFormat format, String soFar, int streamable) {
+        assertThat(format.streamableLength(soFar)).isEqualTo(streamable);
+    }
+
     private static String between(String text, String open, String close) {
         int start = text.lastIndexOf(open.isEmpty() ? "" : open, text.lastIndexOf(close));
         int from = start + open.length();
