@@ -41,6 +41,12 @@ public final class ClassificationTask implements TrainingTask {
 
     public ClassificationTask(SequenceClassifier classifier, TrainingMode mode, List<ClassificationExample> train,
             List<ClassificationExample> validation, int padId) {
+        this(classifier, mode, train, validation, padId, true);
+    }
+
+    /** As the public constructor; {@code cacheFeatures} false runs a frozen encoder every step (for tests). */
+    ClassificationTask(SequenceClassifier classifier, TrainingMode mode, List<ClassificationExample> train,
+            List<ClassificationExample> validation, int padId, boolean cacheFeatures) {
         if (train == null || train.isEmpty()) {
             throw new IllegalArgumentException("the training set is empty");
         }
@@ -58,7 +64,7 @@ public final class ClassificationTask implements TrainingTask {
                 selected.put(name, t);
             }
         });
-        boolean frozen = selected.isEmpty();
+        boolean frozen = selected.isEmpty() && cacheFeatures;
         classifier.headParameters().forEach((name, t) -> {
             t.requiresGrad(true);
             selected.put(name, t);
