@@ -64,6 +64,13 @@ public final class ClassificationTask implements TrainingTask {
                 selected.put(name, t);
             }
         });
+        if (mode instanceof TrainingMode.Lora) {
+            if (!(classifier.encoder() instanceof BertEncoder bert) || bert.lora() == null) {
+                throw new IllegalArgumentException("LoRA training needs an encoder with a LoRA adapter: build it with"
+                        + " BertEncoder.withLora(config, seed)");
+            }
+            selected.putAll(bert.lora().trainableParameters());
+        }
         boolean frozen = selected.isEmpty() && cacheFeatures;
         classifier.headParameters().forEach((name, t) -> {
             t.requiresGrad(true);

@@ -73,11 +73,17 @@ public final class SequenceClassifier {
     /** Training mode (dropout on) or inference mode. */
     public void train(boolean on) {
         training = on;
+        if (encoder instanceof BertEncoder bert && bert.lora() != null) {
+            bert.lora().train(on);
+        }
     }
 
     /** The seed the next training forward's dropout mask derives from. */
     public void reseedDropout(long seed) {
         dropoutSeed = seed;
+        if (encoder instanceof BertEncoder bert && bert.lora() != null) {
+            bert.lora().reseed(seed);
+        }
     }
 
     /** Logits (B, K) for padded ids (B*T) with mask (B*T; 1 = token), recording the graph. */
@@ -110,11 +116,11 @@ public final class SequenceClassifier {
 
     private Tensor inference(Padded p) {
         boolean was = training;
-        training = false;
+        train(false);
         try {
             return logits(p.ids(), p.batch(), p.time(), p.mask());
         } finally {
-            training = was;
+            train(was);
         }
     }
 

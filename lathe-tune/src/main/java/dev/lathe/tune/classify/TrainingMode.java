@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Which encoder weights a classifier trains (the head always trains): none (a frozen encoder, transfer
- * learning's classic form), all, all but those matching name patterns, or only the biases (BitFit).
+ * learning's classic form), all, all but those matching name patterns, only the biases (BitFit), or none of
+ * them but a LoRA adapter on them ({@link Lora}, for an encoder made with {@link BertEncoder#withLora}).
  */
 public sealed interface TrainingMode {
 
@@ -38,6 +39,14 @@ public sealed interface TrainingMode {
         @Override
         public boolean trains(String name) {
             return patterns.stream().noneMatch(p -> Pattern.compile(p).matcher(name).find());
+        }
+    }
+
+    /** The encoder's weights stay frozen; its LoRA adapter's A and B matrices train with the head. */
+    record Lora() implements TrainingMode {
+        @Override
+        public boolean trains(String name) {
+            return false;
         }
     }
 
