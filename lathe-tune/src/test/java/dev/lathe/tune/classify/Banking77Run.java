@@ -23,8 +23,11 @@ import java.util.Map;
  * The test set is only scored once at the end (no early stopping or keep-best on it).
  *
  * <pre>
- * java ... dev.lathe.tune.classify.Banking77Run DATA_DIR CACHE_DIR OUT_DIR MODE EPOCHS LR BATCH
+ * java ... dev.lathe.tune.classify.Banking77Run DATA_DIR CACHE_DIR OUT_DIR MODE EPOCHS LR BATCH [MAX_STEPS [HEAD_DIR]]
  *   MODE: frozen (head only, cached features) | full | bitfit
+ *   MAX_STEPS: stop after this many steps (0: the epochs decide), for runs the CPU budget cuts short
+ *   HEAD_DIR: start from the head saved by an earlier (frozen) run instead of a random one: linear probing
+ *             then fine-tuning (LP-FT, Kumar et al. 2022, https://arxiv.org/abs/2202.10054)
  * </pre>
  */
 public final class Banking77Run {
@@ -33,9 +36,12 @@ public final class Banking77Run {
     private Banking77Run() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 7) {
-            throw new IllegalArgumentException("usage: Banking77Run DATA_DIR CACHE_DIR OUT_DIR frozen|full|bitfit EPOCHS LR BATCH");
+        if (args.length < 7 || args.length > 9) {
+            throw new IllegalArgumentException("usage: Banking77Run DATA_DIR CACHE_DIR OUT_DIR frozen|full|bitfit EPOCHS"
+                    + " LR BATCH [MAX_STEPS [HEAD_DIR]]");
         }
+        long maxSteps = args.length > 7 ? Long.parseLong(args[7]) : 0;
+        Path headDir = args.length > 8 ? Path.of(args[8]) : null;
         Path data = Path.of(args[0]);
         Path cache = Path.of(args[1]);
         Path out = Path.of(args[2]);
@@ -66,11 +72,17 @@ public final class Banking77Run {
             case "bitfit" -> new TrainingMode.BitFit();
             default -> throw new IllegalArgumentException("mode must be frozen, full or bitfit, got " + mode);
         };
-        SequenceClassifier classifier = SequenceClassifier.create(encoder, labels, SequenceClassifier.BERT_DROPOUT, 42);
+        SequenceClassifier classifier = headDir == null
+                ? SequenceClassifier.create(encoder, labels, SequenceClassifier.BERT_DROPOUT, 42)
+                : ClassifierFiles.load(headDir, encoder);
+        if (!classifier.labels().equals(labels)) {
+            throw new IllegalArgumentException(headDir + ": its labels differ from the training data's");
+        }
         long prepStart = System.nanoTime();
         ClassificationTask task = new ClassificationTask(classifier, trainingMode, trainExamples, testExamples, pad);
         double prepSeconds = (System.nanoTime() - prepStart) / 1e9;
-        TrainerConfig config = TrainerConfig.builder(out.resolve("run")).epochs(epochs).batchSize(batch).lr(lr)
+        TrainerConfig config = TrainerConfig.builder(out.resolve("run")).epochs(epochs).maxSteps(maxSteps)
+                .batchSize(batch).lr(lr)
                 .warmupSteps(0).schedule(TrainerConfig.ScheduleKind.LINEAR).maxGradNorm(1.0).seed(42).padId(pad)
                 .bucketByLength(true).console(System.out).build();
         Trainer trainer = new Trainer(task, config);
@@ -84,6 +96,8 @@ public final class Banking77Run {
         result.put("epochs", epochs);
         result.put("lr", lr);
         result.put("batch_size", batch);
+        result.put("max_steps", maxSteps);
+        result.put("initial_head", headDir == null ? null : headDir.toString());
         result.put("steps", trainer.step());
         result.put("train_examples", trainExamples.size());
         result.put("test_examples", testExamples.size());
