@@ -13,6 +13,7 @@ import dev.lathe.tune.train.TrainingTask;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class ClassificationTask implements TrainingTask {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Integer.compare(examples.get(a).length(), examples.get(b).length()));
+        Arrays.sort(order, (a, b) -> Integer.compare(examples.get(a).length(), examples.get(b).length()));
         for (int from = 0; from < order.length; from += FEATURE_BATCH) {
             List<int[]> rows = new ArrayList<>();
             for (int i = from; i < Math.min(order.length, from + FEATURE_BATCH); i++) {
@@ -121,7 +122,7 @@ public final class ClassificationTask implements TrainingTask {
                         classifier.encoder().pooled(p.ids(), p.batch(), p.time(), p.mask()).toFloatArray()));
             }
             for (int i = 0; i < rows.size(); i++) {
-                out[order[from + i]] = java.util.Arrays.copyOfRange(pooled, i * c, (i + 1) * c);
+                out[order[from + i]] = Arrays.copyOfRange(pooled, i * c, (i + 1) * c);
             }
         }
         return out;
@@ -241,7 +242,7 @@ public final class ClassificationTask implements TrainingTask {
             List<ClassificationExample> rows = validation.subList(from, to);
             float[][] features = null;
             if (validationFeatures != null) {
-                features = java.util.Arrays.copyOfRange(validationFeatures, from, to);
+                features = Arrays.copyOfRange(validationFeatures, from, to);
             }
             float[][] f = features;
             double[] lossAndArgmax = new double[1 + rows.size()];
