@@ -278,6 +278,7 @@ public final class Scheduler implements AutoCloseable {
             queued.decrementAndGet();
             admittedOne = true;
             budget -= r.promptTokens();
+            activeSequences = running.size() + 1; // prefilling counts as active (its slot is taken)
             boolean joined;
             try {
                 joined = batch.add(r.sequence);
