@@ -23,8 +23,8 @@ import java.util.Arrays;
  * stored with masks. Threads split the columns of C (or the rows when C is narrow); each thread
  * runs the whole blocked loop on its part, so there is no synchronisation inside.
  *
- * <p>M == 1 (decode) and N == 1 take {@link Gemv}; a few rows times F32 weights stored (N, K) (a batched
- * decode step) take {@link GemmSkinny}. beta == 0 overwrites C without reading it.
+ * <p>M == 1 (decode) and N == 1 take {@link Gemv}; 2 to 4 rows times F32 weights stored (N, K) (a small
+ * batched decode step) take {@link GemmSkinny}. beta == 0 overwrites C without reading it.
  * {@link #gemmScalar} is the naive triple loop: the scalar twin and the benchmark's baseline.
  */
 public final class Gemm {

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@code C(M,N) = alpha * A(M,K) W(N,K)^T + beta * C} for a few rows of A (2 &lt;= M &lt;=
- * {@link #MAX_M}) and F32 W stored (N, K): a batched decode step, one row per sequence, through an
+ * {@code C(M,N) = alpha * A(M,K) W(N,K)^T + beta * C} for a few rows of A (any M; {@link Gemm} sends
+ * 2 &lt;= M &lt;= {@link #MAX_M} here) and F32 W stored (N, K): a batched decode step, one row per sequence, through an
  * nn.Linear weight. The blocked {@link Gemm} would pack (and transpose) all of W for every call,
  * which costs more than the product when M is small; this streams W once, unpacked, like {@link Gemv}
  * does for M == 1. Each 4-row block of W (a few KiB, stays in L1) is multiplied with the rows of A two
@@ -17,16 +17,21 @@ import jdk.incubator.vector.VectorSpecies;
  * from memory only once. Threads split N.
  *
  * <p>Every output is the dot product Gemv computes (lane-wise FMAs over K, masked tail, then one
- * horizontal sum), so a row gives bitwise the same result here as alone through Gemv: a sequence
- * decodes to the same logits in a batch as on its own.
+ * horizontal sum), so a row gives bitwise the same result here as alone through Gemv: in a batch of up
+ * to {@link #MAX_M} a sequence decodes to the same logits as on its own.
  */
 final class GemmSkinny {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int L = S.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    /** Most rows of A taken here; measured on AVX-512 at the 110M Llama's shapes: 1.6-1.9x faster than packing at 16 rows, 4-6x at 4. */
-    static final int MAX_M = 16;
+    /**
+     * Most rows of A {@link Gemm} sends here. Measured in the 110M Llama's decode step (paired runs in one
+     * JVM, noisy shared 2-core AVX-512 VM): 1.6x faster than packing at 4 rows, but slower at 8 (0.76x)
+     * and 16 (0.45x), where the packed kernel's 24-accumulator tile wins once W streams from memory.
+     * (Products with W in cache favour this kernel up to 16 rows: measure in the model, not alone.)
+     */
+    static final int MAX_M = 4;
 
     private GemmSkinny() {}
 
