@@ -28,9 +28,21 @@ public final class Authenticator {
         return required;
     }
 
+    /** Whether a keys file is configured (admin routes then always need a key). */
+    public boolean hasKeys() {
+        return keys != null;
+    }
+
     /** The key of the caller (empty for anonymous), or a 401. */
     public Optional<ApiKey> authenticate(String authorizationHeader) {
-        if (!required) return Optional.empty();
+        return required ? Optional.of(verify(authorizationHeader)) : Optional.empty();
+    }
+
+    /** The caller's key, checked whether or not keys are required; a 401 when missing or unknown. */
+    public ApiKey verify(String authorizationHeader) {
+        if (keys == null) {
+            throw OpenAiException.invalidApiKey("This server has no keys file, so no key can be verified.");
+        }
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw OpenAiException.invalidApiKey("You didn't provide an API key. You need to provide your API key in an"
                     + " Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
@@ -40,8 +52,8 @@ public final class Authenticator {
             throw OpenAiException.invalidApiKey("The Authorization header must be 'Bearer YOUR_KEY'.");
         }
         String key = h.substring(7).strip();
-        return Optional.of(keys.find(key).orElseThrow(() -> OpenAiException.invalidApiKey(
-                "Incorrect API key provided: " + redact(key) + ".")));
+        return keys.find(key).orElseThrow(() -> OpenAiException.invalidApiKey(
+                "Incorrect API key provided: " + redact(key) + "."));
     }
 
     /** The key as OpenAI shows it in errors: only the first and last few characters. */
