@@ -140,7 +140,7 @@ public final class LatheServer implements AutoCloseable {
     }
 
     /** The served name for a spec without one: its folder or file name, made safe. */
-    static String defaultName(ModelSpec spec) {
+    public static String defaultName(ModelSpec spec) {
         String raw = switch (spec) {
             case ModelSpec.HfFolder f -> f.dir().toAbsolutePath().normalize().getFileName().toString();
             case ModelSpec.Hub h -> h.ref().toString().replaceFirst("^hf:", "").replaceAll(".*/", "")
