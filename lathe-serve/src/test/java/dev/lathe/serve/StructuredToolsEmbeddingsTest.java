@@ -111,6 +111,46 @@ class StructuredToolsEmbeddingsTest {
         assertThat(call.function().orElseThrow().id()).isNotBlank();
     }
 
+    static final String TOOL = "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"parameters\":"
+            + " {\"type\": \"object\", \"properties\": {\"city\": {\"enum\": [\"Paris\", \"Oslo\"]}},"
+            + " \"required\": [\"city\"], \"additionalProperties\": false}}}";
+
+    @Test
+    void aStreamedForcedCallArrivesWholeWithFinishReasonToolCallsAndTheNextTurnRendersItsResult() throws Exception {
+        String body = "{\"model\": \"tiny\", \"stream\": true, \"max_tokens\": 300, \"tools\": [" + TOOL + "],"
+                + " \"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}},"
+                + " \"messages\": [{\"role\": \"user\", \"content\": \"Weather in Oslo?\"}]}";
+        var r = server.post("/v1/chat/completions", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode call = null;
+        String finish = null;
+        for (String line : r.body().split("\n")) {
+            if (!line.startsWith("data: {")) continue;
+            JsonNode ch = JSON.readTree(line.substring(6)).path("choices").path(0);
+            if (ch.path("delta").has("tool_calls")) call = ch.path("delta").path("tool_calls").get(0);
+            if (ch.hasNonNull("finish_reason")) finish = ch.get("finish_reason").asText();
+        }
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+        assertThat(finish).isEqualTo("tool_calls");
+        assertThat(call.get("index").asInt()).isZero();
+        assertThat(call.at("/function/name").asText()).isEqualTo("get_weather");
+        String arguments = call.at("/function/arguments").asText();
+        assertThat(JSON.readTree(arguments).get("city").asText()).isIn("Paris", "Oslo");
+
+        // The call and its result go back in the next turn, rendered by Qwen's template as <tool_call>/<tool_response>.
+        String next = "{\"model\": \"tiny\", \"max_tokens\": 3, \"tools\": [" + TOOL + "], \"messages\": ["
+                + "{\"role\": \"user\", \"content\": \"Weather in Oslo?\"},"
+                + "{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"" + call.get("id").asText()
+                + "\", \"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"arguments\": "
+                + JSON.writeValueAsString(arguments) + "}}]},"
+                + "{\"role\": \"tool\", \"tool_call_id\": \"" + call.get("id").asText() + "\", \"content\": \"-3 C\"}]}";
+        var answer = server.post("/v1/chat/completions", next);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        var bad = server.post("/v1/chat/completions", next.replace(JSON.writeValueAsString(arguments), "\"not json\""));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).at("/error/param").asText()).contains("tool_calls");
+    }
+
     @Test
     void embeddingsComeBackUnitLengthThroughTheSdkAndLangChain4j() {
         CreateEmbeddingResponse r = client.embeddings().create(EmbeddingCreateParams.builder().model("tiny")

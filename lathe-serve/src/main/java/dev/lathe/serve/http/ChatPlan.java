@@ -20,6 +20,8 @@ import dev.lathe.serve.tools.ToolChoice;
 import dev.lathe.serve.tools.ToolDefinition;
 import dev.lathe.serve.tools.ToolParameterException;
 import dev.lathe.serve.tools.ToolPrompt;
+import dev.lathe.models.chat.ChatMessage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,9 +72,10 @@ final class ChatPlan {
             }
             JsonGrammar grammar = forced.map(ForcedToolCall::grammar).orElse(format2.orElse(null));
             List<Map<String, Object>> templateTools = callable ? ToolPrompt.templateTools(tools, choice) : null;
+            List<ChatMessage> messages = forTemplate(req.messages(), ToolCallFormat.detect(model.chatTemplate()));
             String text;
             try {
-                text = model.chatTemplate().render(req.messages(), true, templateTools, Map.of());
+                text = model.chatTemplate().render(messages, true, templateTools, Map.of());
             } catch (ChatTemplateException | IllegalArgumentException e) {
                 throw OpenAiException.badParam("messages", "the model's chat template cannot render these messages: "
                         + e.getMessage());
@@ -89,6 +92,39 @@ final class ChatPlan {
             throw OpenAiException.badParam(m.startsWith(ResponseFormat.PARAM) ? ResponseFormat.PARAM
                     : m.startsWith(ToolChoice.PARAM) ? ToolChoice.PARAM : ToolDefinition.PARAM, m);
         }
+    }
+
+    /**
+     * Earlier tool calls and results as the template's format expects them (arguments as objects, Mistral's
+     * call ids); unchanged for a template without a tool format.
+     */
+    private static List<ChatMessage> forTemplate(List<ChatMessage> messages, Optional<ToolCallFormat> format) {
+        if (format.isEmpty()) return messages;
+        List<ChatMessage> out = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
+            String content = m.content() instanceof String s ? s : null;
+            if ("assistant".equals(m.role()) && m.extra().get("tool_calls") instanceof List<?> calls) {
+                List<ToolCall> parsed = new ArrayList<>();
+                for (int j = 0; j < calls.size(); j++) parsed.add(toolCall(calls.get(j), "messages[" + i + "].tool_calls[" + j + "]"));
+                out.add(ToolPrompt.assistantToolCalls(content, parsed, format.get()));
+            } else if ("tool".equals(m.role())) {
+                out.add(ToolPrompt.toolResult(String.valueOf(m.extra().get("tool_call_id")), content, format.get()));
+            } else {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static ToolCall toolCall(Object raw, String where) {
+        if (raw instanceof Map<?, ?> call && call.get("function") instanceof Map<?, ?> f
+                && f.get("name") instanceof String name && f.get("arguments") instanceof String arguments) {
+            Object id = call.get("id");
+            return new ToolCall(id instanceof String s ? s : ToolCall.newId(), name, arguments);
+        }
+        throw OpenAiException.badParam(where, "'" + where + "' must be {\"id\", \"type\": \"function\","
+                + " \"function\": {\"name\", \"arguments\"}} with arguments a JSON string");
     }
 
     /** A fresh constraint for one choice (constraints hold the automaton's state), or null. */
