@@ -24,6 +24,7 @@ final class ChatHandler {
     static void handle(Call call) throws IOException {
         ChatCompletionRequest req = ChatCompletionRequest.parse(call.json());
         call.model = req.model();
+        call.user = req.user();
         try (ModelRegistry.Lease lease = Models.lease(call.server, req.model())) {
             LoadedModel model = lease.model().model();
             ChatPlan plan = ChatPlan.of(req, lease.model());
