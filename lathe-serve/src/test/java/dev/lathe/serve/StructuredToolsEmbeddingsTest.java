@@ -185,6 +185,10 @@ class StructuredToolsEmbeddingsTest {
                 + " \"content\": \"hi\"}]}");
         assertThat(chat.statusCode()).isEqualTo(400);
         assertThat(chat.body()).contains("/v1/embeddings");
+        // Hugging Face feature extraction on the same model gives the same vectors
+        JsonNode hf = JSON.readTree(server.post("/models/minilm", "{\"inputs\": [\"The cat sits on the mat.\"]}").body());
+        assertThat(hf.get(0).size()).isEqualTo(384);
+        assertThat(hf.get(0).get(5).floatValue()).isCloseTo(v.get(0).get(5), org.assertj.core.data.Offset.offset(1e-6f));
     }
 
     static double dot(List<Float> a, List<Float> b) {
