@@ -124,7 +124,7 @@ public record Recipe(String name, Data data, Cleaning cleaning, Split split, Mod
      * How records become sequences ({@code dev.lathe.tune.data.tokenize}).
      *
      * @param maxLength  tokens per sequence; absent: the model's context length, at most 512
-     * @param truncation drop or truncate_prompt
+     * @param truncation truncate_prompt, truncate_end or drop
      * @param lossOn     completion or all
      * @param packing    pack plain-text records into full-length chunks
      * @param format     auto (the model's chat template when it has one, else plain), plain, or chat_template
@@ -132,7 +132,7 @@ public record Recipe(String name, Data data, Cleaning cleaning, Split split, Mod
     public record Tokenization(Integer maxLength, String truncation, String lossOn, Boolean packing, String format) {
         public Tokenization {
             maxLength = atLeast("max_length", maxLength, 2, 0);
-            truncation = oneOf("truncation", truncation, "truncate_prompt", "truncate_prompt", "drop");
+            truncation = oneOf("truncation", truncation, "truncate_prompt", "truncate_prompt", "truncate_end", "drop");
             lossOn = oneOf("loss_on", lossOn, "completion", "completion", "all");
             packing = packing != null && packing;
             format = oneOf("format", format, "auto", "auto", "plain", "chat_template");

@@ -129,7 +129,7 @@ class RecipeParserTest {
         assertThat(failure(GOOD.replace("test: 0.1, seed", "test: 0.3, seed")))
                 .hasMessageContaining("r.yaml line 7: split.train: train + validation + test must be 1");
         assertThat(failure(GOOD.replace("truncation: drop", "truncation: chop")))
-                .hasMessageContaining("tokenization.truncation: 'chop' is not one of truncate_prompt, drop");
+                .hasMessageContaining("tokenization.truncation: 'chop' is not one of truncate_prompt, truncate_end, drop");
     }
 
     @Test

@@ -104,18 +104,15 @@ public final class ExampleTokenizer {
         int dropped = 0;
         for (Example e : records) {
             Encoded enc = encode(e);
-            if (enc.ids().length > config.maxLength()) {
+            boolean cut = enc.ids().length > config.maxLength();
+            if (cut) {
                 enc = fit(enc, e instanceof TextExample);
-                if (enc == null) {
-                    dropped++;
-                    continue;
-                }
-                truncated++;
             }
-            if (enc.ids().length < 2) {
-                dropped++; // nothing to predict
+            if (enc == null || !predictsSomething(enc)) {
+                dropped++; // does not fit, or no scored token after the first (it would give no loss)
                 continue;
             }
+            truncated += cut ? 1 : 0;
             out.add(toExample(enc));
         }
         return TokenizedSplit.of(name, records.size(), out, truncated, dropped);
@@ -129,7 +126,7 @@ public final class ExampleTokenizer {
         }
         int[] ids = enc.ids();
         boolean[] trained = enc.trained();
-        if (plainText) {
+        if (plainText || config.truncation() == TokenizationConfig.Truncation.TRUNCATE_END) {
             return new Encoded(Arrays.copyOf(ids, max), Arrays.copyOf(trained, max));
         }
         int head = format instanceof PromptFormat.Plain && bos.isPresent() && ids.length > 0
@@ -144,6 +141,22 @@ public final class ExampleTokenizer {
         System.arraycopy(ids, head + cut, outIds, head, max - head);
         System.arraycopy(trained, head + cut, outTrained, head, max - head);
         return new Encoded(outIds, outTrained);
+    }
+
+    /** Whether some token after the first takes the loss (the first is never predicted). */
+    private boolean predictsSomething(Encoded enc) {
+        if (enc.ids().length < 2) {
+            return false;
+        }
+        if (config.lossOn() == TokenizationConfig.LossOn.ALL) {
+            return true;
+        }
+        for (int i = 1; i < enc.trained().length; i++) {
+            if (enc.trained()[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private TokenizedExample toExample(Encoded enc) {

@@ -21,7 +21,13 @@ public record TokenizationConfig(int maxLength, Truncation truncation, LossOn lo
          * that is learned; a record whose completion alone does not fit is left out. Records without a
          * prompt (plain text) keep their beginning instead.
          */
-        TRUNCATE_PROMPT
+        TRUNCATE_PROMPT,
+        /**
+         * Cut tokens from the end (Hugging Face's default right-side truncation): the prompt stays whole
+         * and the completion loses its end (and its EOS). For long replies that would otherwise be left
+         * out; a record whose prompt alone fills {@code maxLength} is left out.
+         */
+        TRUNCATE_END
     }
 
     /** Which tokens are scored. */

@@ -119,6 +119,24 @@ class ExampleTokenizerTest {
     }
 
     @Test
+    void truncatingTheEndKeepsThePromptAndTheStartOfTheCompletion() {
+        Example longReply = new PromptCompletionExample("hi", "once upon a time there was a little girl named Lily",
+                null, Origin.NONE);
+        TokenizedExample full = plain(tinyStories, 512, Truncation.DROP, LossOn.COMPLETION, false)
+                .tokenize("t", List.of(longReply)).examples().getFirst();
+        int max = full.length() - 2;
+        TokenizedSplit s = plain(tinyStories, max, Truncation.TRUNCATE_END, LossOn.COMPLETION, false).tokenize("t", List.of(longReply));
+        assertThat(s.truncated()).isEqualTo(1);
+        assertThat(s.examples().getFirst().inputIds()).containsExactly(Arrays.copyOf(full.inputIds(), max));
+        assertThat(s.examples().getFirst().labels()).containsExactly(Arrays.copyOf(full.labels(), max));
+        int promptTokens = (int) Arrays.stream(full.labels()).filter(l -> l == TokenizedExample.IGNORE).count();
+        TokenizedSplit none = plain(tinyStories, promptTokens, Truncation.TRUNCATE_END, LossOn.COMPLETION, false)
+                .tokenize("t", List.of(longReply));
+        assertThat(none.examples()).as("a prompt that fills the length leaves nothing to learn").isEmpty();
+        assertThat(none.dropped()).isEqualTo(1);
+    }
+
+    @Test
     void packingCutsTheConcatenatedTextsIntoFullChunksSeparatedByEos() {
         List<Example> texts = List.of(new TextExample("Once upon a time", null, Origin.NONE),
                 new TextExample("Tom had a red ball. He liked it a lot.", null, Origin.NONE),
