@@ -54,7 +54,8 @@ public record Recipe(String name, Data data, Cleaning cleaning, Split split, Mod
      * @param path        a .jsonl, .json or .csv file
      * @param shape       chat, alpaca, prompt_completion, text or text_label; detected from the columns when absent
      * @param columns     renames, source column to field name ({@code response: output})
-     * @param maxRecords  read only the first N records (quick runs); 0 or absent for all
+     * @param maxRecords  use N records drawn at random (with {@code split.seed}, kept in file order) for
+     *                    quick runs; 0 or absent for all
      */
     public record Data(String path, String shape, Map<String, String> columns, Integer maxRecords) {
         public Data {

@@ -59,7 +59,8 @@ import java.util.Objects;
 public final class RecipeRunner {
     static final String SUMMARY_FILE = "summary.json";
     static final String BASELINE_FILE = "baseline.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private final ModelLoader loader;
     private final PrintStream console;
@@ -202,7 +203,7 @@ public final class RecipeRunner {
         Shape shape = d.shape() == null ? null : Shape.valueOf(d.shape().toUpperCase(Locale.ROOT));
         List<Example> read = DatasetReader.read(data, new ColumnMapping(d.columns()), shape);
         if (d.maxRecords() > 0 && read.size() > d.maxRecords()) {
-            read = read.subList(0, d.maxRecords());
+            read = sample(read, d.maxRecords(), r.split().seed());
         }
         java.util.function.ToIntFunction<String> tokens = text -> model.tokenizer().encode(text, false).length;
         Recipe.Cleaning c = r.cleaning();
@@ -219,6 +220,19 @@ public final class RecipeRunner {
         console.print(ReportWriter.toTable(prepared.report()));
         ReportWriter.writeJson(prepared.report(), runDir.resolve("data_report.json"));
         return prepared.splits();
+    }
+
+    /**
+     * {@code n} records drawn at random with {@code seed}, kept in file order: a sample, not the file's
+     * first rows, because datasets are often sorted (Bitext by intent).
+     */
+    static List<Example> sample(List<Example> records, int n, long seed) {
+        Integer[] idx = new Integer[records.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Collections.shuffle(java.util.Arrays.asList(idx), new java.util.Random(seed));
+        return java.util.Arrays.stream(idx, 0, n).sorted().map(records::get).toList();
     }
 
     private RunSummary train(Recipe r, String source, String name, ModelSpec spec, LoadedModel model,
