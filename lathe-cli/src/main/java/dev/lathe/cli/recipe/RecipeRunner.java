@@ -315,11 +315,21 @@ public final class RecipeRunner {
                 TargetModules targets = l.targetRegex() != null ? TargetModules.matching(l.targetRegex())
                         : TargetModules.of(l.targetModules().toArray(String[]::new));
                 LoraConfig config = LoraConfig.of(l.r(), l.alpha(), targets).withDropout(l.dropout())
-                        .withRslora(l.rslora()).withBaseModel(spec.describe());
+                        .withRslora(l.rslora()).withBaseModel(baseModelName(spec));
                 yield TrainableModel.lora(LoraModel.create(model.model(), "default", config, r.training().seed()),
                         "default");
             }
             default -> throw new IllegalStateException("unchecked method " + r.method().type());
+        };
+    }
+
+    /** PEFT's {@code base_model_name_or_path}: the hub repository id, or the model's path. */
+    static String baseModelName(ModelSpec spec) {
+        return switch (spec) {
+            case ModelSpec.Hub h -> h.ref().repoId();
+            case ModelSpec.HfFolder f -> f.dir().toString();
+            case ModelSpec.Gguf g -> g.file().toString();
+            case ModelSpec.Llama2c l -> l.checkpoint().toString();
         };
     }
 
