@@ -47,6 +47,14 @@ public sealed interface TrainableModel permits FullFineTuning, LoraTraining, Pef
         return FullFineTuning.of(base, freeze);
     }
 
+    /**
+     * BitFit (Ben Zaken et al. 2022): full fine-tuning's copy of {@code base} in which only the bias terms
+     * train (Qwen2's q/k/v biases, GPT-2-style norms' biases); an error for models without biases.
+     */
+    static FullFineTuning bitFit(DecoderModel base) {
+        return FullFineTuning.of(base, List.of(), true);
+    }
+
     /** Training the active adapter {@code adapter} of {@code lora} (its base stays frozen). */
     static LoraTraining lora(LoraModel lora, String adapter) {
         return new LoraTraining(lora, adapter);
