@@ -212,11 +212,40 @@ class TuneCommandTest {
     }
 
     @Test
-    void aMethodNotAvailableYetIsRefusedBeforeAnyWork() throws IOException {
-        Path r = recipe("prompt", "{type: prompt_tuning, num_virtual_tokens: 4}", "{max_steps: 1}");
+    void promptTuningPrefixTuningAndIa3TrainAndWriteTheirPeftAdapters() throws Exception {
+        Map<String, String> methods = Map.of(
+                "PROMPT_TUNING", "{type: prompt_tuning, num_virtual_tokens: 4, init_text: Answer the customer}",
+                "PREFIX_TUNING", "{type: prefix_tuning, num_virtual_tokens: 3}",
+                "IA3", "{type: ia3, target_modules: [k_proj, v_proj, down_proj], feedforward_modules: [down_proj]}");
+        for (var m : methods.entrySet()) {
+            String name = m.getKey().toLowerCase(java.util.Locale.ROOT);
+            Path r = recipe(name, m.getValue(), "{max_steps: 2, batch_size: 4, lr: 0.05}");
+            Result res = ModelCommandsTest.ok("tune", r.toString());
+            assertThat(res.out()).contains("tuned model: validation loss");
+            Path run = runs(name).getFirst();
+            JsonNode config = JSON.readTree(run.resolve("adapter/adapter_config.json").toFile());
+            assertThat(config.get("peft_type").asText()).isEqualTo(m.getKey());
+            assertThat(run.resolve("adapter/adapter_model.safetensors")).exists();
+            JsonNode s = summary(run);
+            assertThat(s.get("validation_after").get("loss").asDouble())
+                    .isNotEqualTo(s.get("validation_before").get("loss").asDouble());
+        }
+    }
+
+    @Test
+    void bitFitOnAModelWithoutBiasesIsRefusedWithTheReason() throws IOException {
+        Path r = recipe("bitfit", "{type: bitfit}", "{max_steps: 1}");
         Result res = ModelCommandsTest.run("tune", r.toString());
         assertThat(res.code()).isEqualTo(1);
-        assertThat(res.err()).contains("method.type 'prompt_tuning' is not available yet");
+        assertThat(res.err().strip()).startsWith("lathe tune: ").contains("bias").doesNotContain("\n");
+    }
+
+    @Test
+    void aMethodNotAvailableYetIsRefusedBeforeAnyWork() throws IOException {
+        Path r = recipe("classify", "{type: classification}", "{max_steps: 1}");
+        Result res = ModelCommandsTest.run("tune", r.toString());
+        assertThat(res.code()).isEqualTo(1);
+        assertThat(res.err()).contains("method.type 'classification' is not available yet");
     }
 
     @Test

@@ -26,12 +26,20 @@ import dev.lathe.tune.data.tokenize.PromptFormat;
 import dev.lathe.tune.data.tokenize.TokenizationConfig;
 import dev.lathe.tune.data.tokenize.TokenizationReport;
 import dev.lathe.tune.data.tokenize.TokenizedSplit;
+import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.TargetModules;
+import dev.lathe.tune.peft.ia3.IA3Config;
+import dev.lathe.tune.peft.ia3.IA3Model;
+import dev.lathe.tune.peft.prefix.PrefixTuningConfig;
+import dev.lathe.tune.peft.prefix.PrefixTuningModel;
+import dev.lathe.tune.peft.prompt.PromptTuningConfig;
+import dev.lathe.tune.peft.prompt.PromptTuningModel;
 import dev.lathe.tune.peft.lora.LoraAdapters;
 import dev.lathe.tune.peft.lora.LoraConfig;
 import dev.lathe.tune.peft.lora.LoraModel;
 import dev.lathe.tune.train.FullFineTuning;
 import dev.lathe.tune.train.LoraTraining;
+import dev.lathe.tune.train.PeftTraining;
 import dev.lathe.tune.train.TokenizedExample;
 import dev.lathe.tune.train.TrainableModel;
 import dev.lathe.tune.train.Trainer;
@@ -136,6 +144,12 @@ public final class RecipeRunner {
         console.println("lathe tune: " + name + " -> " + runDir);
         try (LoadedModel model = loader.load(spec)) {
             ExampleTokenizer tokenizer = tokenizer(r.tokenization(), model, source);
+            int virtual = r.method() instanceof Method.PromptTuning p ? p.numVirtualTokens() : 0;
+            if (tokenizer.config().maxLength() + virtual > model.model().contextLength()) {
+                throw new RecipeException(source + ": tokenization.max_length " + tokenizer.config().maxLength()
+                        + " plus " + virtual + " virtual tokens exceeds the model's context length "
+                        + model.model().contextLength());
+            }
             Splits splits = prepare(r, data, model, runDir);
             List<TokenizedSplit> tokenized = List.of(tokenizer.tokenize("train", splits.train()),
                     tokenizer.tokenize("validation", splits.validation()), tokenizer.tokenize("test", splits.test()));
@@ -148,10 +162,11 @@ public final class RecipeRunner {
 
     private static void checkMethod(Recipe r, String source) {
         switch (r.method()) {
-            case Method.Full f -> { }
-            case Method.Lora l -> { }
-            default -> throw new UnsupportedOperationException(source + ": method.type '" + r.method().type()
-                    + "' is not available yet in lathe tune (available: full, lora)");
+            case Method.Classification c -> throw new UnsupportedOperationException(source + ": method.type"
+                    + " 'classification' is not available yet in lathe tune (available: full, lora, bitfit,"
+                    + " prompt_tuning, prefix_tuning, ia3); classification heads exist as a library"
+                    + " (dev.lathe.tune.classify, see docs/tuning.md)");
+            default -> { }
         }
         if (r.training().earlyStopping() != null && !r.training().earlyStopping().metric().equals("val_loss")) {
             throw new RecipeException(source + ": training.early_stopping.metric '" + r.training().earlyStopping().metric()
@@ -319,7 +334,32 @@ public final class RecipeRunner {
                 yield TrainableModel.lora(LoraModel.create(model.model(), "default", config, r.training().seed()),
                         "default");
             }
-            default -> throw new IllegalStateException("unchecked method " + r.method().type());
+            case Method.BitFit b -> TrainableModel.bitFit(model.model());
+            case Method.PromptTuning p -> {
+                AdapterBase.Decoder base = new AdapterBase.Decoder(model.model());
+                PromptTuningConfig config = PromptTuningConfig.of(base, p.numVirtualTokens())
+                        .withBaseModel(baseModelName(spec));
+                int[] initIds = null;
+                if (p.initText() != null) {
+                    // PEFT tokenises the init text with the tokenizer's special tokens.
+                    config = config.withTextInit(p.initText(), baseModelName(spec));
+                    initIds = model.tokenizer().encode(p.initText(), true);
+                }
+                yield TrainableModel.peft(PromptTuningModel.create(base, config, initIds, r.training().seed()));
+            }
+            case Method.PrefixTuning p -> {
+                AdapterBase.Decoder base = new AdapterBase.Decoder(model.model());
+                yield TrainableModel.peft(PrefixTuningModel.create(base, PrefixTuningConfig.of(base, p.numVirtualTokens())
+                        .withBaseModel(baseModelName(spec)), r.training().seed()));
+            }
+            case Method.Ia3 i -> {
+                TargetModules ff = i.feedforwardModules().isEmpty() ? null
+                        : TargetModules.of(i.feedforwardModules().toArray(String[]::new));
+                IA3Config config = IA3Config.of(TargetModules.of(i.targetModules().toArray(String[]::new)), ff)
+                        .withBaseModel(baseModelName(spec));
+                yield TrainableModel.peft(new IA3Model(new AdapterBase.Decoder(model.model()), config, r.training().seed()));
+            }
+            case Method.Classification c -> throw new IllegalStateException("refused by checkMethod");
         };
     }
 
@@ -372,6 +412,11 @@ public final class RecipeRunner {
             case LoraTraining l -> {
                 Path dir = runDir.resolve("adapter");
                 LoraAdapters.save(l.model(), "default", dir);
+                return dir;
+            }
+            case PeftTraining p -> {
+                Path dir = runDir.resolve("adapter");
+                p.adapter().save(dir);
                 return dir;
             }
             case FullFineTuning f -> {
