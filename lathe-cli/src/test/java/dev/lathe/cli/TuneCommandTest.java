@@ -241,11 +241,27 @@ class TuneCommandTest {
     }
 
     @Test
-    void aMethodNotAvailableYetIsRefusedBeforeAnyWork() throws IOException {
-        Path r = recipe("classify", "{type: classification}", "{max_steps: 1}");
+    void aClassificationRecipeTrainsAHeadOnTheFrozenDecoderAndSavesATransformersFolder() throws Exception {
+        Path r = recipe("classify", "{type: classification, pooling: last, encoder: frozen}",
+                "{epochs: 3, batch_size: 8, lr: 0.05, eval_steps: 2, early_stopping: {metric: accuracy, patience: 5}}");
+        Result res = ModelCommandsTest.ok("tune", r.toString());
+        assertThat(res.out()).contains("classification: 6 labels", "trained: validation accuracy");
+        Path run = runs("classify").getFirst();
+        JsonNode s = summary(run);
+        assertThat(s.get("method").asText()).isEqualTo("classification");
+        assertThat(s.get("validation_after").get("accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(s.get("test_after").get("macro_f1").asDouble()).isBetween(0.0, 1.0);
+        assertThat(s.get("trainable_parameters").asLong()).as("the head only: 6 x 16 score weights").isEqualTo(96);
+        JsonNode config = JSON.readTree(run.resolve("classifier/config.json").toFile());
+        assertThat(config.get("id2label").size()).isEqualTo(6);
+    }
+
+    @Test
+    void aPoolingTheEncoderDoesNotHaveIsRefused() throws IOException {
+        Path r = recipe("cls-pool", "{type: classification, pooling: cls}", "{max_steps: 1}");
         Result res = ModelCommandsTest.run("tune", r.toString());
         assertThat(res.code()).isEqualTo(1);
-        assertThat(res.err()).contains("method.type 'classification' is not available yet");
+        assertThat(res.err()).contains("method.pooling 'cls' is not available for this encoder");
     }
 
     @Test

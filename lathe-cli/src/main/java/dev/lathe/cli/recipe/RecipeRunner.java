@@ -8,6 +8,7 @@ import dev.lathe.models.hub.ModelRef;
 import dev.lathe.models.load.LoadedModel;
 import dev.lathe.models.load.ModelLoader;
 import dev.lathe.models.load.ModelSpec;
+import dev.lathe.models.tokenizer.Tokenizer;
 import dev.lathe.tune.data.ColumnMapping;
 import dev.lathe.tune.data.DatasetPreparation;
 import dev.lathe.tune.data.Example;
@@ -136,10 +137,15 @@ public final class RecipeRunner {
             throw new RecipeException(source + ": data.path: the dataset " + data + " does not exist"
                     + " (relative paths resolve against the recipe's folder)");
         }
-        ModelSpec spec = modelSpec(r.model(), folder, source);
+        boolean classification = r.method() instanceof Method.Classification;
+        ModelSpec spec = classification ? null : modelSpec(r.model(), folder, source);
         String name = r.name() != null ? r.name() : defaultName;
         Path root = overrides.output() != null ? overrides.output() : folder.resolve(r.output().dir()).normalize();
         Path runDir = runFolder(root, name, overrides.resume());
+        if (classification) {
+            console.println("lathe tune: " + name + " -> " + runDir);
+            return ClassificationRun.run(this, loader, console, r, folder, source, name, data, runDir, overrides);
+        }
 
         console.println("lathe tune: " + name + " -> " + runDir);
         try (LoadedModel model = loader.load(spec)) {
@@ -150,7 +156,7 @@ public final class RecipeRunner {
                         + " plus " + virtual + " virtual tokens exceeds the model's context length "
                         + model.model().contextLength());
             }
-            Splits splits = prepare(r, data, model, runDir);
+            Splits splits = prepare(r, data, model.tokenizer(), runDir);
             List<TokenizedSplit> tokenized = List.of(tokenizer.tokenize("train", splits.train()),
                     tokenizer.tokenize("validation", splits.validation()), tokenizer.tokenize("test", splits.test()));
             TokenizationReport tokReport = TokenizationReport.of(tokenizer, tokenized);
@@ -162,10 +168,9 @@ public final class RecipeRunner {
 
     private static void checkMethod(Recipe r, String source) {
         switch (r.method()) {
-            case Method.Classification c -> throw new UnsupportedOperationException(source + ": method.type"
-                    + " 'classification' is not available yet in lathe tune (available: full, lora, bitfit,"
-                    + " prompt_tuning, prefix_tuning, ia3); classification heads exist as a library"
-                    + " (dev.lathe.tune.classify, see docs/tuning.md)");
+            case Method.Classification c -> {
+                return;
+            }
             default -> { }
         }
         if (r.training().earlyStopping() != null && !r.training().earlyStopping().metric().equals("val_loss")) {
@@ -213,14 +218,14 @@ public final class RecipeRunner {
     }
 
     /** Read, clean, split; prints and writes the dataset report. */
-    private Splits prepare(Recipe r, Path data, LoadedModel model, Path runDir) {
+    Splits prepare(Recipe r, Path data, Tokenizer tokenizer, Path runDir) {
         Recipe.Data d = r.data();
         Shape shape = d.shape() == null ? null : Shape.valueOf(d.shape().toUpperCase(Locale.ROOT));
         List<Example> read = DatasetReader.read(data, new ColumnMapping(d.columns()), shape);
         if (d.maxRecords() > 0 && read.size() > d.maxRecords()) {
             read = sample(read, d.maxRecords(), r.split().seed());
         }
-        java.util.function.ToIntFunction<String> tokens = text -> model.tokenizer().encode(text, false).length;
+        java.util.function.ToIntFunction<String> tokens = text -> tokenizer.encode(text, false).length;
         Recipe.Cleaning c = r.cleaning();
         boolean anyLimit = c.minChars() > 0 || c.maxChars() > 0 || c.minTokens() > 0 || c.maxTokens() > 0;
         CleaningPipeline cleaning = CleaningPipeline.standard(c.pii() ? new PiiRedactor(PiiRegistry.withDefaults()) : null,
@@ -267,17 +272,7 @@ public final class RecipeRunner {
         TrainableModel trainable = trainable(r, spec, model);
         long count = trainable.trainableParameters().values().stream().mapToLong(x -> x.numel()).sum();
         int padId = model.tokenizer().pad().or(() -> model.tokenizer().eos()).map(x -> x.id()).orElse(0);
-        TrainerConfig.Builder cb = TrainerConfig.builder(runDir).epochs(t.epochs()).maxSteps(t.maxSteps())
-                .batchSize(t.batchSize()).gradAccumulation(t.gradAccumulation())
-                .optimizer(AdamW.Config.defaults().withLr(t.lr()).withWeightDecay(t.weightDecay()))
-                .schedule(TrainerConfig.ScheduleKind.valueOf(t.schedule().toUpperCase(Locale.ROOT)))
-                .warmupSteps(t.warmupSteps()).maxGradNorm(t.maxGradNorm()).seed(t.seed()).padId(padId)
-                .evalSteps(t.evalSteps()).keepBest(t.keepBest()).saveSteps(t.saveSteps()).keepLast(t.keepLast())
-                .console(console);
-        if (t.earlyStopping() != null) {
-            cb.earlyStopping(t.earlyStopping().patience(), t.earlyStopping().minDelta());
-        }
-        TrainerConfig config = cb.build();
+        TrainerConfig config = trainerConfig(t, runDir, padId).build();
         Trainer trainer = new Trainer(trainable, train, validation, config);
         console.printf(Locale.ROOT, "method %s: %,d trainable parameters; %d training sequences, %d steps%n",
                 r.method().type(), count, train.size(), trainer.totalSteps());
@@ -359,8 +354,23 @@ public final class RecipeRunner {
                         .withBaseModel(baseModelName(spec));
                 yield TrainableModel.peft(new IA3Model(new AdapterBase.Decoder(model.model()), config, r.training().seed()));
             }
-            case Method.Classification c -> throw new IllegalStateException("refused by checkMethod");
+            case Method.Classification c -> throw new IllegalStateException("classification runs in ClassificationRun");
         };
+    }
+
+    /** The trainer settings of the recipe's training section. */
+    TrainerConfig.Builder trainerConfig(Recipe.Training t, Path runDir, int padId) {
+        TrainerConfig.Builder cb = TrainerConfig.builder(runDir).epochs(t.epochs()).maxSteps(t.maxSteps())
+                .batchSize(t.batchSize()).gradAccumulation(t.gradAccumulation())
+                .optimizer(AdamW.Config.defaults().withLr(t.lr()).withWeightDecay(t.weightDecay()))
+                .schedule(TrainerConfig.ScheduleKind.valueOf(t.schedule().toUpperCase(Locale.ROOT)))
+                .warmupSteps(t.warmupSteps()).maxGradNorm(t.maxGradNorm()).seed(t.seed()).padId(padId)
+                .evalSteps(t.evalSteps()).keepBest(t.keepBest()).saveSteps(t.saveSteps()).keepLast(t.keepLast())
+                .console(console);
+        if (t.earlyStopping() != null) {
+            cb.earlyStopping(t.earlyStopping().patience(), t.earlyStopping().minDelta());
+        }
+        return cb;
     }
 
     /** PEFT's {@code base_model_name_or_path}: the hub repository id, or the model's path. */
@@ -435,7 +445,7 @@ public final class RecipeRunner {
         }
     }
 
-    private static void writeJson(Path file, Object value) throws IOException {
+    static void writeJson(Path file, Object value) throws IOException {
         AtomicFile.write(file, (JSON.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }
