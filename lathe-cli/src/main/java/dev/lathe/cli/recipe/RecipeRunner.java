@@ -62,8 +62,9 @@ import java.util.Objects;
  * (read, clean, split; the dataset report on the console and as JSON), tokenize it, measure the base
  * model's validation and test loss, train, measure again, and write the outputs into a fresh run folder:
  * the adapter in PEFT's format ({@code adapter/}) or the fully tuned model as a Hugging Face folder
- * ({@code model/}), {@code metrics.jsonl}, checkpoints, the reports and {@code summary.json}. Methods the
- * schema describes but this runner cannot carry out yet are refused before any work starts.
+ * ({@code model/}), {@code metrics.jsonl}, checkpoints, the reports and {@code summary.json}. Every method
+ * of the schema runs: full, BitFit, LoRA, prompt tuning, prefix tuning and IA3 here, classification heads
+ * in {@link ClassificationRun}.
  */
 public final class RecipeRunner {
     static final String SUMMARY_FILE = "summary.json";
