@@ -253,7 +253,12 @@ public final class Scheduler implements AutoCloseable {
             if (r.shouldStop(now)) {
                 it.remove();
                 queued.decrementAndGet();
-                batch.add(r.sequence); // sees the stop before any model work: finishes CANCELLED, no tokens
+                try {
+                    batch.add(r.sequence); // sees the stop before any model work: finishes CANCELLED, no tokens
+                } catch (RuntimeException e) { // never the running batch's problem
+                    fail(r, e);
+                    continue;
+                }
                 settle(r);
             }
         }
