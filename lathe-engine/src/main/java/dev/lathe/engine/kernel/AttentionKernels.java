@@ -19,8 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * attend no key at all (for example a left-padded row under the causal mask) gets an all-zero
  * probability row and output, and no gradient, rather than NaN.
  *
- * <p>The score and weighted-sum loops use this class's own SIMD dot/axpy over {@code D}; softmax runs
- * per row with the maximum subtracted. {@code ...Scalar} twins run the same algorithm without SIMD.
+ * <p>In training (probabilities kept for backward) with {@link AttentionBlocked#MIN_QUERIES} queries or
+ * more, the SIMD path is {@link AttentionBlocked}: GEMM products over blocks of queries. Inference
+ * (no probabilities kept) and short blocks take the per-row loops, so a decode step reproduces the
+ * last row of its prefill bit for bit; they use this class's own SIMD dot/axpy over
+ * {@code D}, with a softmax per row with the maximum subtracted. {@code ...Scalar} twins run the per-row algorithm without SIMD and check both.
  */
 public final class AttentionKernels {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -65,6 +68,12 @@ public final class AttentionKernels {
 
     private static void forward(MemorySegment out, MemorySegment probs, MemorySegment q, MemorySegment k,
             MemorySegment v, MemorySegment keyMask, Dims dims, float scale, boolean causal, boolean simd) {
+        // Training only: inference keeps the per-row path, so a decode step stays bit-identical to the last
+        // row of the prefill that filled its cache.
+        if (simd && probs != null && dims.queries() >= AttentionBlocked.MIN_QUERIES) {
+            AttentionBlocked.forward(out, probs, q, k, v, keyMask, dims, scale, causal);
+            return;
+        }
         int tq = dims.queries();
         int s = dims.keys();
         int d = dims.headDim();
@@ -147,6 +156,10 @@ public final class AttentionKernels {
     private static void backward(MemorySegment dQ, MemorySegment dK, MemorySegment dV, MemorySegment dOut,
             MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment probs, Dims dims, float scale,
             boolean causal, boolean simd) {
+        if (simd && dims.queries() >= AttentionBlocked.MIN_QUERIES) {
+            AttentionBlocked.backward(dQ, dK, dV, dOut, q, k, v, probs, dims, scale, causal);
+            return;
+        }
         int tq = dims.queries();
         int s = dims.keys();
         int d = dims.headDim();

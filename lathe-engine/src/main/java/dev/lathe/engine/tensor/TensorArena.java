@@ -2,6 +2,11 @@ package dev.lathe.engine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -16,17 +21,79 @@ import java.util.function.Supplier;
  * <p>The arena is shared: tensors allocated in it may be read and written from several threads
  * (the kernels' worker pool does). Binding uses a {@link ScopedValue}, so it is per thread and
  * cannot leak past the bound call.
+ *
+ * <p>An arena {@linkplain #open(Pool) opened over a pool} takes its memory from the pool and gives it
+ * back on close, so a loop of same-shaped steps stops paying for fresh pages (the operating system's
+ * page faults and zeroing) every step; the tensors handed out are still views scoped to this arena, so
+ * using one after close still fails.
  */
 public final class TensorArena implements AutoCloseable {
     private static final ScopedValue<TensorArena> CURRENT = ScopedValue.newInstance();
     private static final long ALIGNMENT = 64; // a cache line, and the widest SIMD register
 
     private final Arena arena = Arena.ofShared();
+    private final Pool pool;                  // null: plain allocation
+    private final List<MemorySegment> taken;  // the pool's blocks this arena handed out
 
-    private TensorArena() {}
+    private TensorArena(Pool pool) {
+        this.pool = pool;
+        this.taken = pool == null ? null : new ArrayList<>();
+    }
 
     public static TensorArena open() {
-        return new TensorArena();
+        return new TensorArena(null);
+    }
+
+    /** An arena whose memory comes from, and on close returns to, {@code pool}. */
+    public static TensorArena open(Pool pool) {
+        if (pool == null) {
+            throw new IllegalArgumentException("pool must not be null; use open() for an arena without one");
+        }
+        return new TensorArena(pool);
+    }
+
+    /**
+     * Blocks of off-heap memory kept between {@linkplain #open(Pool) pooled arenas}, by exact size (a
+     * training loop allocates the same sizes every step). Memory the pool holds is freed by the garbage
+     * collector once the pool is unreachable. Thread-safe.
+     */
+    public static final class Pool {
+        private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
+        private long retained;
+
+        /** A zeroed block of {@code bytes}: a returned one cleared, or a new one. */
+        MemorySegment take(long bytes) {
+            MemorySegment block;
+            synchronized (this) {
+                ArrayDeque<MemorySegment> q = free.get(bytes);
+                block = q == null ? null : q.poll();
+                if (block != null) {
+                    retained -= bytes;
+                }
+            }
+            if (block == null) {
+                return Arena.ofAuto().allocate(bytes, ALIGNMENT);
+            }
+            return block.fill((byte) 0);
+        }
+
+        synchronized void give(List<MemorySegment> blocks) {
+            for (MemorySegment b : blocks) {
+                free.computeIfAbsent(b.byteSize(), n -> new ArrayDeque<>()).push(b);
+                retained += b.byteSize();
+            }
+        }
+
+        /** Bytes held for reuse right now (not counting blocks lent to open arenas). */
+        public synchronized long retainedBytes() {
+            return retained;
+        }
+
+        /** Drops every held block (the garbage collector frees them). */
+        public synchronized void clear() {
+            free.clear();
+            retained = 0;
+        }
     }
 
     /** Runs {@code body} with this arena as the place where new tensors are allocated. */
@@ -42,7 +109,7 @@ public final class TensorArena implements AutoCloseable {
     /** Allocates zeroed storage in the bound arena, or on the heap when none is bound. */
     static MemorySegment allocate(DType dtype, long elements) {
         if (CURRENT.isBound()) {
-            return CURRENT.get().arena.allocate(elements * dtype.byteSize(), ALIGNMENT);
+            return CURRENT.get().allocate(elements * dtype.byteSize());
         }
         return allocateUnscoped(dtype, elements);
     }
@@ -62,9 +129,27 @@ public final class TensorArena implements AutoCloseable {
         };
     }
 
-    /** Frees every tensor allocated in this arena. */
+    private MemorySegment allocate(long bytes) {
+        if (pool == null) {
+            return arena.allocate(bytes, ALIGNMENT);
+        }
+        MemorySegment block = pool.take(bytes);
+        synchronized (taken) {
+            taken.add(block);
+        }
+        // A view with this arena's lifetime: after close it is unusable, while the block goes back to the pool.
+        return block.reinterpret(arena, null);
+    }
+
+    /** Frees every tensor allocated in this arena (returning pooled memory to its pool). */
     @Override
     public void close() {
         arena.close();
+        if (pool != null) {
+            synchronized (taken) {
+                pool.give(taken);
+                taken.clear();
+            }
+        }
     }
 }

@@ -114,6 +114,29 @@ class TensorTest {
     }
 
     @Test
+    void aPooledArenaReusesTheMemoryOfTheLastOneZeroedAndStillFailsAfterClose() {
+        TensorArena.Pool pool = new TensorArena.Pool();
+        Tensor first;
+        try (TensorArena arena = TensorArena.open(pool)) {
+            first = arena.call(() -> Tensor.full(3f, 4, 4));
+            assertThat(pool.retainedBytes()).as("lent out, not retained").isZero();
+        }
+        assertThat(pool.retainedBytes()).isEqualTo(64);
+        Tensor stale = first;
+        assertThatThrownBy(() -> stale.get(0, 0)).isInstanceOf(IllegalStateException.class);
+        try (TensorArena arena = TensorArena.open(pool)) {
+            Tensor again = arena.call(() -> Tensor.zeros(16));
+            Tensor other = arena.call(() -> Tensor.zeros(3)); // no block of this size: a new one
+            assertThat(pool.retainedBytes()).as("the 64-byte block was taken again").isZero();
+            assertThat(again.toFloatArray()).as("reused memory is cleared").containsOnly(0f);
+            assertThat(other.toFloatArray()).containsOnly(0f);
+        }
+        assertThat(pool.retainedBytes()).isEqualTo(64 + 12);
+        pool.clear();
+        assertThat(pool.retainedBytes()).isZero();
+    }
+
+    @Test
     void arenaTensorsCanBeUsedFromSeveralThreads() throws Exception {
         try (TensorArena arena = TensorArena.open(); ExecutorService pool = Executors.newFixedThreadPool(4)) {
             Tensor t = arena.call(() -> Tensor.zeros(4, 1000));

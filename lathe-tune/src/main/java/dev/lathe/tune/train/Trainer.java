@@ -84,6 +84,8 @@ public final class Trainer {
     private final int batchesPerEpoch;
     private final long totalSteps;
     private final long microLimit; // micro-batches in the run when it is sized by epochs; -1 under maxSteps
+    // Each step's activations have the same sizes: their memory is reused step to step, not re-mapped.
+    private final TensorArena.Pool activations = new TensorArena.Pool();
 
     private long step;       // optimizer steps taken
     private long micro;      // micro-batches consumed: the data position
@@ -186,7 +188,7 @@ public final class Trainer {
         float inv = 1f / tokens;
         double[] out = new double[3]; // loss sum, grad norm, lr
         task.train(true);
-        try (TensorArena arena = TensorArena.open()) {
+        try (TensorArena arena = TensorArena.open(activations)) {
             arena.run(() -> {
                 double lossSum = 0;
                 for (int a = 0; a < batches.size(); a++) {
