@@ -3,6 +3,7 @@ package dev.lathe.models.family;
 import dev.lathe.engine.op.Activations;
 import dev.lathe.engine.op.Arithmetic;
 import dev.lathe.engine.op.Attention;
+import dev.lathe.engine.op.Concat;
 import dev.lathe.engine.op.Embedding;
 import dev.lathe.engine.op.MatMul;
 import dev.lathe.engine.op.Norms;
@@ -84,6 +85,18 @@ public final class DecoderModel implements CausalLanguageModel {
      * {@code hook} (adapters such as LoRA wrap chosen projections this way).
      */
     public Tensor logits(int[] ids, int batch, int time, Tensor attentionMask, LinearHook hook) {
+        return MatMul.linear(hiddenStates(ids, batch, time, attentionMask, hook), weights.lmHead(), null); // (B, T, V)
+    }
+
+    /**
+     * The final hidden states (B, T, C): after the last block and the final norm, before the language-model
+     * head, recorded for autograd. Heads other than the language model (sequence classification, pooling)
+     * start here; arguments as {@link #logits(int[], int, int, Tensor, LinearHook)}. A hook that is also
+     * {@link VirtualTokens} puts its P virtual tokens first: the result is then (B, P + T, C), the virtual
+     * positions first. A hook that is also {@link KeyValuePrefix} gives every layer its cached prefix: the
+     * real tokens take positions P.. and the result stays (B, T, C).
+     */
+    public Tensor hiddenStates(int[] ids, int batch, int time, Tensor attentionMask, LinearHook hook) {
         if (hook == null) {
             throw new IllegalArgumentException("hook must not be null; pass LinearHook.PLAIN for the plain model");
         }
@@ -91,34 +104,57 @@ public final class DecoderModel implements CausalLanguageModel {
             throw new IllegalArgumentException("ids must hold batch * time = " + batch + " * " + time
                     + " tokens, got " + ids.length);
         }
-        if (time > contextLength()) {
-            throw new ContextLengthExceededException(time, contextLength());
-        }
         if (attentionMask != null && !Arrays.equals(attentionMask.shape(), new int[] {batch, time})) {
             throw new IllegalArgumentException("attentionMask must be (B, T) = [" + batch + ", " + time + "], got "
                     + Arrays.toString(attentionMask.shape()));
         }
         Tensor x = Embedding.lookup(weights.embed(), ids, batch, time); // (B, T, C)
+        int virtual = 0; // prompt tuning: virtual tokens before the real ones
+        if (hook instanceof VirtualTokens prompt) {
+            Tensor embeddings = prompt.virtualTokenEmbeddings(); // (P, C)
+            if (embeddings.rank() != 2 || embeddings.dim(0) < 1 || embeddings.dim(1) != arch.config().hiddenSize()) {
+                throw new IllegalArgumentException("virtual-token embeddings must be (P, C) with C = "
+                        + arch.config().hiddenSize() + ", got " + Arrays.toString(embeddings.shape()));
+            }
+            virtual = embeddings.dim(0);
+            x = Concat.prependShared(embeddings, x, 1); // (B, P + T, C)
+        }
+        int prefix = hook instanceof KeyValuePrefix kv ? kv.prefixLength() : 0; // prefix tuning: cached positions
+        if (prefix < 0) {
+            throw new IllegalArgumentException("prefixLength must be >= 0, got " + prefix);
+        }
+        int length = virtual + time;
+        if (prefix + length > contextLength()) {
+            throw new ContextLengthExceededException(prefix + length, contextLength());
+        }
+        Tensor keyMask = Prefixes.extendMask(attentionMask, prefix + virtual); // (B, prefix + P + T) or null
         if (weights.positions() != null) {
-            int[] pos = new int[time];
-            Arrays.setAll(pos, i -> i);
-            x = Arithmetic.add(x, Embedding.lookup(weights.positions(), pos, time)); // + (T, C)
+            int[] pos = new int[length];
+            Arrays.setAll(pos, i -> prefix + i);
+            x = Arithmetic.add(x, Embedding.lookup(weights.positions(), pos, length)); // + (L, C)
         }
         for (int i = 0; i < weights.layers().size(); i++) {
-            x = block(i, weights.layers().get(i), x, batch, time, attentionMask, hook);
+            x = block(i, weights.layers().get(i), x, batch, length, prefix, keyMask, hook);
         }
-        x = norm(x, weights.finalNorm());
-        return MatMul.linear(x, weights.lmHead(), null); // (B, T, V)
+        return norm(x, weights.finalNorm()); // (B, L, C)
     }
 
-    private Tensor block(int i, DecoderWeights.Layer layer, Tensor x, int b, int t, Tensor mask, LinearHook hook) {
+    private Tensor block(int i, DecoderWeights.Layer layer, Tensor x, int b, int t, int prefix, Tensor mask,
+            LinearHook hook) {
         Tensor h = norm(x, layer.attnNorm());                                                 // (B, T, C)
         Tensor q = heads(hook.apply(i, LinearHook.Projection.Q, h, layer.q()), b, t, arch.heads());   // (B, H, T, D)
         Tensor k = heads(hook.apply(i, LinearHook.Projection.K, h, layer.k()), b, t, arch.kvHeads()); // (B, KVH, T, D)
         Tensor v = heads(hook.apply(i, LinearHook.Projection.V, h, layer.v()), b, t, arch.kvHeads()); // (B, KVH, T, D)
         if (rope != null) {
-            q = Rope.apply(q, rope, 0);
-            k = Rope.apply(k, rope, 0);
+            q = Rope.apply(q, rope, prefix);
+            k = Rope.apply(k, rope, prefix);
+        }
+        if (prefix > 0) { // prefix tuning: (KVH, P, D) before the keys and values of every row
+            KeyValuePrefix kv = (KeyValuePrefix) hook;
+            k = Concat.prependShared(Prefixes.checked(kv.keyPrefix(i), "key", i, arch.kvHeads(), prefix,
+                    arch.headDim()), k, 2); // (B, KVH, P + T, D)
+            v = Concat.prependShared(Prefixes.checked(kv.valuePrefix(i), "value", i, arch.kvHeads(), prefix,
+                    arch.headDim()), v, 2);
         }
         Tensor a = Attention.scaledDotProductAttention(q, k, v, true, mask); // (B, H, T, D)
         a = Views.reshape(Views.transpose(a, 1, 2), b, t, arch.heads() * arch.headDim()); // (B, T, H*D)

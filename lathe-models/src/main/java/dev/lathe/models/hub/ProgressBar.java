@@ -9,9 +9,12 @@ import java.util.function.LongSupplier;
 
 /**
  * A one-line console progress bar for byte transfers or counted items (examples, steps):
- * percentage, amount done of total, rate and estimated time left, redrawn in place at most ten times a second. When the stream is not a
- * terminal (logs, pipes, CI) it prints nothing until {@link #finish()}, which prints one summary line.
- * Not thread-safe: one bar per transfer, updated by the thread doing it.
+ * percentage, amount done of total, rate, an optional status text (a training loop's loss and learning
+ * rate) and estimated time left, redrawn in place at most ten times a second. When the stream is not a
+ * terminal (logs, pipes, CI) it prints nothing until {@link #finish()}, which prints one summary line;
+ * a caller that wants a line per update there prints {@link #line()} itself. {@link #println} writes a
+ * message above the bar without tearing it. Not thread-safe: one bar per transfer, updated by the
+ * thread doing it.
  */
 public final class ProgressBar implements AutoCloseable {
     private static final long REDRAW_NANOS = 100_000_000L;
@@ -27,6 +30,7 @@ public final class ProgressBar implements AutoCloseable {
     private long total;
     private long done;
     private long startDone;
+    private String status = "";
     private long lastDraw = Long.MIN_VALUE;
     private int lastWidth;
     private boolean finished;
@@ -67,8 +71,9 @@ public final class ProgressBar implements AutoCloseable {
         return counting(System.err, stderrIsTerminal(), System::nanoTime, label, total, noun);
     }
 
-    static ProgressBar counting(PrintStream out, boolean interactive, LongSupplier clock, String label, long total,
-            String noun) {
+    /** As {@link #counting(String, long, String)} on any stream; {@code interactive} as in the constructor. */
+    public static ProgressBar counting(PrintStream out, boolean interactive, LongSupplier clock, String label,
+            long total, String noun) {
         return new ProgressBar(out, interactive, clock, label, total, n -> n + " " + noun, " " + noun + "/s");
     }
 
@@ -76,6 +81,45 @@ public final class ProgressBar implements AutoCloseable {
     static boolean stderrIsTerminal() {
         Console console = System.console();
         return console != null && console.isTerminal() && !"dumb".equals(System.getenv("TERM"));
+    }
+
+    /**
+     * Whether a bar on {@code out} should redraw in place: {@code out} is the process's standard error or
+     * output and that is a terminal (best effort, as {@link #onStderr}); false for files and test streams.
+     */
+    public static boolean isTerminal(PrintStream out) {
+        return (out == System.err || out == System.out) && stderrIsTerminal();
+    }
+
+    /** Whether this bar redraws in place (a terminal) rather than printing only whole lines. */
+    public boolean interactive() {
+        return interactive;
+    }
+
+    /** Sets the text shown after the rate, e.g. {@code loss 2.3104  lr 1.00e-04}; empty for none. */
+    public void status(String text) {
+        status = text == null ? "" : text;
+    }
+
+    /** The bar's current line as plain text (what a terminal shows now), for streams that are not one. */
+    public String line() {
+        return render(nanoClock.getAsLong());
+    }
+
+    /**
+     * Prints {@code message} as its own line: on a terminal it overwrites the bar, which is redrawn below
+     * it at the next update; elsewhere it is a plain line.
+     */
+    public void println(String message) {
+        if (interactive && lastWidth > 0) {
+            int pad = Math.max(0, lastWidth - message.length());
+            out.print("\r" + message + " ".repeat(pad) + "\n");
+            lastWidth = 0;
+            lastDraw = Long.MIN_VALUE; // redraw at the next update
+        } else {
+            out.println(message);
+        }
+        out.flush();
     }
 
     /** Bytes that were already there (a resumed download): counted as done, not in the rate. */
@@ -150,6 +194,9 @@ public final class ProgressBar implements AutoCloseable {
             line.append(amount.apply(done));
         }
         line.append("  ").append(rate(rate));
+        if (!status.isEmpty()) {
+            line.append("  ").append(status);
+        }
         if (total > 0 && rate > 0 && done < total) {
             line.append("  ETA ").append(formatDuration((total - done) / rate));
         }

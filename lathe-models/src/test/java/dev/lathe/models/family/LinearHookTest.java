@@ -3,6 +3,7 @@ package dev.lathe.models.family;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lathe.engine.op.Arithmetic;
+import dev.lathe.engine.op.MatMul;
 import dev.lathe.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,17 @@ class LinearHookTest {
             float[] plain = m.model().logits(IDS, 1, IDS.length, null).toFloatArray();
             Tensor hooked = m.model().logits(IDS, 1, IDS.length, null, doubledV);
             assertThat(hooked.toFloatArray()).isNotEqualTo(plain);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-gqa", "gpt2"})
+    void hiddenStatesAreTheLogitsBeforeTheLanguageModelHead(String name) {
+        try (TinyModels.Loaded m = TinyModels.load(name)) {
+            Tensor hidden = m.model().hiddenStates(IDS, 1, IDS.length, null, LinearHook.PLAIN);
+            assertThat(hidden.shape()).containsExactly(1, IDS.length, m.model().config().hiddenSize());
+            float[] viaHidden = MatMul.linear(hidden, m.model().weights().lmHead(), null).toFloatArray();
+            assertThat(viaHidden).containsExactly(m.model().logits(IDS, 1, IDS.length, null).toFloatArray());
         }
     }
 }

@@ -44,6 +44,34 @@ class ProgressBarTest {
     }
 
     @Test
+    void aStatusTextShowsBeforeTheEtaAndAMessageLineLeavesTheBarToBeRedrawnBelowIt() {
+        ProgressBar bar = ProgressBar.counting(out, true, clock::get, "train", 10, "steps");
+        bar.status("loss 2.3000  lr 1.00e-04");
+        clock.addAndGet(1_000_000_000L);
+        bar.update(2);
+        assertThat(printed()).contains("2.0 steps/s  loss 2.3000  lr 1.00e-04  ETA 0:04");
+        bar.println("eval step 2  val loss 2.1");
+        assertThat(printed()).contains("\reval step 2  val loss 2.1   ").endsWith(" \n");
+        clock.addAndGet(1_000_000_000L);
+        bar.update(3);
+        assertThat(printed()).endsWith("ETA 0:05");
+    }
+
+    @Test
+    void withoutATerminalTheCurrentLineIsAvailableForPlainLogs() {
+        ProgressBar bar = ProgressBar.counting(out, false, clock::get, "train", 4, "steps");
+        bar.status("loss 1.0");
+        clock.addAndGet(1_000_000_000L);
+        bar.update(1);
+        assertThat(bar.interactive()).isFalse();
+        assertThat(printed()).isEmpty();
+        assertThat(bar.line()).isEqualTo("train [======>                 ]  25%  1 steps / 4 steps  1.0 steps/s  loss 1.0"
+                + "  ETA 0:03");
+        bar.println("eval");
+        assertThat(printed()).isEqualTo("eval" + System.lineSeparator());
+    }
+
+    @Test
     void onATerminalTheBarShowsPercentBytesRateAndEta() {
         ProgressBar bar = new ProgressBar(out, true, clock::get, "w", 1_000_000);
         clock.set(1_000_000_000L);

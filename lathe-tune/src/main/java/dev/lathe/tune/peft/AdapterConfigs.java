@@ -2,7 +2,10 @@ package dev.lathe.tune.peft;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.tune.peft.ia3.IA3Config;
 import dev.lathe.tune.peft.lora.LoraConfig;
+import dev.lathe.tune.peft.prefix.PrefixTuningConfig;
+import dev.lathe.tune.peft.prompt.PromptTuningConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,8 @@ public final class AdapterConfigs {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, BiFunction<JsonNode, String, AdapterConfig>> READERS =
-            Map.of("LORA", LoraConfig::fromJson);
+            Map.of("LORA", LoraConfig::fromJson, "IA3", IA3Config::fromJson,
+                    "PROMPT_TUNING", PromptTuningConfig::fromJson, "PREFIX_TUNING", PrefixTuningConfig::fromJson);
 
     private AdapterConfigs() {}
 

@@ -38,6 +38,14 @@ public final class FullFineTuning implements TrainableModel {
     }
 
     static FullFineTuning of(DecoderModel base, List<String> freeze) {
+        return of(base, freeze, false);
+    }
+
+    /**
+     * As {@link #of(DecoderModel, List)}; with {@code biasesOnly} only parameters named {@code *.bias} train
+     * (BitFit), which for Llama-style models without biases is an error naming the reason.
+     */
+    static FullFineTuning of(DecoderModel base, List<String> freeze, boolean biasesOnly) {
         List<Pattern> patterns = freeze.stream().map(Pattern::compile).toList();
         Map<String, Tensor> all = new LinkedHashMap<>();
         Map<Tensor, Tensor> copies = new IdentityHashMap<>(); // keeps tied tensors tied
@@ -60,11 +68,15 @@ public final class FullFineTuning implements TrainableModel {
         Tensor head = copy(copies, all, "lm_head.weight", w.lmHead());
         Map<String, Tensor> trainable = new LinkedHashMap<>();
         all.forEach((name, t) -> {
-            if (patterns.stream().noneMatch(pt -> pt.matcher(name).find())) {
+            if (patterns.stream().noneMatch(pt -> pt.matcher(name).find()) && (!biasesOnly || name.endsWith(".bias"))) {
                 t.requiresGrad(true);
                 trainable.put(name, t);
             }
         });
+        if (trainable.isEmpty() && biasesOnly) {
+            throw new IllegalArgumentException("BitFit trains only biases, and this " + base.config().modelType()
+                    + " model has no trainable bias (Llama-style projections have none; Qwen2 has q/k/v biases)");
+        }
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("the freeze patterns " + freeze + " freeze every parameter");
         }
@@ -149,8 +161,8 @@ public final class FullFineTuning implements TrainableModel {
         }
     }
 
-    /** Copies stored tensor {@code src} into contiguous F32 {@code dst}, checking the shape. */
-    static void copyInto(Path file, String name, Tensor src, Tensor dst) {
+    /** Copies stored tensor {@code src} (named {@code name} in {@code file}, for errors) into contiguous F32 {@code dst}, checking the shape. */
+    public static void copyInto(Path file, String name, Tensor src, Tensor dst) {
         if (!Arrays.equals(src.shape(), dst.shape())) {
             throw new IllegalArgumentException(file + ": tensor " + name + " has shape " + Arrays.toString(src.shape())
                     + ", expected " + Arrays.toString(dst.shape()));

@@ -2,6 +2,7 @@ package dev.lathe.tune.train;
 
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.family.DecoderModel;
+import dev.lathe.tune.peft.PeftAdapter;
 import dev.lathe.tune.peft.lora.LoraModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,10 +11,11 @@ import java.util.Map;
 
 /**
  * What a {@link Trainer} trains: a causal LM's logits and the tensors an optimizer updates, with the
- * ability to write and read those tensors in a checkpoint folder. Two kinds exist: all parameters of a
- * decoder ({@link #fullFineTuning}) and a LoRA adapter ({@link #lora}).
+ * ability to write and read those tensors in a checkpoint folder. Three kinds exist: all parameters of a
+ * decoder ({@link #fullFineTuning}), a LoRA adapter ({@link #lora}) and another PEFT adapter ({@link #peft}:
+ * IA3, prompt tuning, prefix tuning).
  */
-public sealed interface TrainableModel permits FullFineTuning, LoraTraining {
+public sealed interface TrainableModel permits FullFineTuning, LoraTraining, PeftTraining {
 
     /** Logits (B, T, V) for {@code ids} (B*T) with an optional (B, T) attention mask (0 on padding). */
     Tensor logits(int[] ids, int batch, int time, Tensor attentionMask);
@@ -45,8 +47,21 @@ public sealed interface TrainableModel permits FullFineTuning, LoraTraining {
         return FullFineTuning.of(base, freeze);
     }
 
+    /**
+     * BitFit (Ben Zaken et al. 2022): full fine-tuning's copy of {@code base} in which only the bias terms
+     * train (Qwen2's q/k/v biases, GPT-2-style norms' biases); an error for models without biases.
+     */
+    static FullFineTuning bitFit(DecoderModel base) {
+        return FullFineTuning.of(base, List.of(), true);
+    }
+
     /** Training the active adapter {@code adapter} of {@code lora} (its base stays frozen). */
     static LoraTraining lora(LoraModel lora, String adapter) {
         return new LoraTraining(lora, adapter);
+    }
+
+    /** Training {@code adapter} (IA3, prompt or prefix tuning) on its decoder base (which stays frozen). */
+    static PeftTraining peft(PeftAdapter adapter) {
+        return new PeftTraining(adapter);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.io.AtomicFile;
 import dev.lathe.engine.op.Arithmetic;
-import dev.lathe.engine.op.Losses;
 import dev.lathe.engine.optim.AdamW;
 import dev.lathe.engine.optim.GradClip;
 import dev.lathe.engine.optim.Schedule;
@@ -21,17 +20,18 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Causal-LM fine-tuning over {@link TokenizedExample}s: AdamW with warmup and a linear or cosine decay,
- * global gradient-norm clipping, gradient accumulation (the accumulated gradient is that of the mean
- * loss over every scored token of the step), each step's activations in a {@link TensorArena} closed
- * after the optimizer step, a seeded shuffle per epoch, evaluation every N steps with early stopping and
- * keep-best, a JSONL metrics log and atomic checkpoints.
+ * The training loop for any {@link TrainingTask}: causal-LM fine-tuning over {@link TokenizedExample}s
+ * (the {@link TrainableModel} constructor) or sequence classification. AdamW with warmup and a linear or
+ * cosine decay, global gradient-norm clipping, gradient accumulation (the accumulated gradient is that of
+ * the mean loss over every scored term of the step: tokens, or examples), each step's activations in a
+ * {@link TensorArena} closed after the optimizer step, a seeded shuffle per epoch (optionally bucketed by
+ * length), evaluation every N steps with early stopping and keep-best on a chosen metric, a progress bar,
+ * a JSONL metrics log and atomic checkpoints.
  *
  * <p>Resuming is exact: the randomness is the shuffle, derived from the seed and the epoch number, and
  * the dropout masks, derived from the seed and the micro-batch index (set on the model before each
@@ -48,17 +48,37 @@ public final class Trainer {
     /** One optimizer step: the mean loss over its scored tokens, the lr it ran with, the norm before clipping. */
     public record StepMetrics(long step, int epoch, double loss, double lr, double gradNorm, double tokensPerSecond) {}
 
-    /** One evaluation: mean validation loss per scored token and its exponential. */
-    public record Evaluation(long step, double loss, double perplexity, boolean improved) {}
+    /**
+     * One evaluation: mean validation loss per scored term and its exponential, and for classification the
+     * accuracy and macro-F1 (NaN for causal LM); {@code improved} by the config's {@link TrainerConfig.Metric}.
+     */
+    public record Evaluation(long step, double loss, double perplexity, double accuracy, double macroF1,
+            boolean improved) {
 
-    /** What {@link #train()} did in this call (a resumed run lists only its own steps). */
+        /** A causal-LM evaluation (no accuracy or macro-F1). */
+        public Evaluation(long step, double loss, double perplexity, boolean improved) {
+            this(step, loss, perplexity, Double.NaN, Double.NaN, improved);
+        }
+
+        /** The value of {@code metric} in this evaluation. */
+        public double metric(TrainerConfig.Metric metric) {
+            return switch (metric) {
+                case VAL_LOSS -> loss;
+                case ACCURACY -> accuracy;
+                case MACRO_F1 -> macroF1;
+            };
+        }
+    }
+
+    /**
+     * What {@link #train()} did in this call (a resumed run lists only its own steps). {@code bestLoss} is
+     * the best value of the config's early-stopping metric (the validation loss unless another was chosen).
+     */
     public record Result(long finalStep, boolean stoppedEarly, double bestLoss, long bestStep,
             List<StepMetrics> steps, List<Evaluation> evaluations) {}
 
-    private final TrainableModel model;
+    private final TrainingTask task;
     private final TrainerConfig config;
-    private final List<TokenizedExample> train;
-    private final List<TokenizedExample> validation;
     private final AdamW optimizer;
     private final Schedule schedule;
     private final int batchesPerEpoch;
@@ -67,34 +87,33 @@ public final class Trainer {
 
     private long step;       // optimizer steps taken
     private long micro;      // micro-batches consumed: the data position
-    private double bestLoss = Double.POSITIVE_INFINITY;
+    private double bestLoss; // best value of config.metric() so far; the worst possible before any evaluation
     private long bestStep = -1;
     private int badEvals;
     private boolean stopped;
     private Map<String, Tensor> best; // copies of the trainable tensors at the best evaluation
     private int orderEpoch = -1;
-    private int[] order;
+    private int[][] order; // the batches of epoch orderEpoch, as training-example indices
 
+    /** Causal-LM fine-tuning of {@code model} on {@code train}, evaluated on {@code validation} (may be empty). */
     public Trainer(TrainableModel model, List<TokenizedExample> train, List<TokenizedExample> validation,
             TrainerConfig config) {
-        if (train == null || train.isEmpty()) {
+        this(new CausalLmTask(model, train, validation, config.padId()), config);
+    }
+
+    /** Trains {@code task} (its training examples, loss, trainable tensors and evaluation) under {@code config}. */
+    public Trainer(TrainingTask task, TrainerConfig config) {
+        if (task.trainSize() == 0) {
             throw new IllegalArgumentException("the training set is empty");
         }
-        for (int i = 0; i < train.size(); i++) {
-            if (scored(train.get(i)) == 0) {
-                throw new IllegalArgumentException("training example " + i + " has no label after its first token"
-                        + " that is not -100, so it gives no loss");
-            }
-        }
-        if (config.evalSteps() > 0 && (validation == null || validation.isEmpty())) {
+        if (config.evalSteps() > 0 && !task.hasValidation()) {
             throw new IllegalArgumentException("evalSteps is " + config.evalSteps() + " but the validation set is empty");
         }
-        this.model = model;
+        this.task = task;
         this.config = config;
-        this.train = List.copyOf(train);
-        this.validation = validation == null ? List.of() : List.copyOf(validation);
-        this.optimizer = new AdamW(model.trainableParameters(), config.optimizer());
-        this.batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        this.bestLoss = worst(config.metric());
+        this.optimizer = new AdamW(task.trainableParameters(), config.optimizer());
+        this.batchesPerEpoch = (task.trainSize() + config.batchSize() - 1) / config.batchSize();
         this.totalSteps = config.maxSteps() > 0 ? config.maxSteps()
                 : ((long) config.epochs() * batchesPerEpoch + config.gradAccumulation() - 1) / config.gradAccumulation();
         // The last step of an epoch-sized run may take fewer micro-batches rather than start another epoch.
@@ -106,13 +125,8 @@ public final class Trainer {
         };
     }
 
-    private static int scored(TokenizedExample e) {
-        int[] labels = e.labels();
-        int n = 0;
-        for (int i = 1; i < labels.length; i++) {
-            n += labels[i] != TokenizedExample.IGNORE ? 1 : 0;
-        }
-        return n;
+    private static double worst(TrainerConfig.Metric metric) {
+        return metric.higherIsBetter() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
     public long step() {
@@ -134,23 +148,23 @@ public final class Trainer {
         Files.createDirectories(config.outputDir());
         List<StepMetrics> steps = new ArrayList<>();
         List<Evaluation> evals = new ArrayList<>();
+        TrainingProgress progress = new TrainingProgress(config.console(), step, totalSteps);
         while (step < totalSteps && !stopped) {
             StepMetrics m = trainStep();
             steps.add(m);
             log(metricsLine(m));
-            progress(String.format(Locale.ROOT, "step %d/%d  epoch %d  loss %.4f  lr %.3e  grad %.3f  %.0f tok/s",
-                    m.step(), totalSteps, m.epoch(), m.loss(), m.lr(), m.gradNorm(), m.tokensPerSecond()));
+            progress.step(m);
             if (config.evalSteps() > 0 && step % config.evalSteps() == 0) {
                 Evaluation e = track(evaluate());
                 evals.add(e);
                 log(evalLine(e));
-                progress(String.format(Locale.ROOT, "eval step %d  val loss %.4f  ppl %.3f%s%s", e.step(), e.loss(),
-                        e.perplexity(), e.improved() ? "  (best)" : "", stopped ? "  early stop" : ""));
+                progress.evaluation(e, stopped);
             }
             if (config.saveSteps() > 0 && (step % config.saveSteps() == 0 || stopped)) {
                 saveCheckpoint();
             }
         }
+        progress.finish();
         if (config.keepBest() && best != null) {
             restore(best);
         }
@@ -159,28 +173,25 @@ public final class Trainer {
 
     private StepMetrics trainStep() {
         long start = System.nanoTime();
-        List<Batch> batches = new ArrayList<>();
+        List<TrainingTask.MicroBatch> batches = new ArrayList<>();
         int tokens = 0;
         int inputs = 0;
         for (int a = 0; a < config.gradAccumulation() && (microLimit < 0 || micro + a < microLimit); a++) {
-            Batch b = batchAt(micro + a);
+            TrainingTask.MicroBatch b = task.trainBatch(batchAt(micro + a));
             batches.add(b);
-            tokens += b.targetTokens();
+            tokens += b.scored();
             inputs += b.inputTokens();
         }
         int epoch = (int) (micro / batchesPerEpoch);
         float inv = 1f / tokens;
         double[] out = new double[3]; // loss sum, grad norm, lr
-        model.train(true);
+        task.train(true);
         try (TensorArena arena = TensorArena.open()) {
             arena.run(() -> {
                 double lossSum = 0;
                 for (int a = 0; a < batches.size(); a++) {
-                    Batch b = batches.get(a);
-                    model.reseedDropout(dropoutSeed(micro + a));
-                    Tensor logits = model.logits(b.ids(), b.batch(), b.time(), b.maskTensor()); // (B, T, V)
-                    Tensor loss = Losses.crossEntropy(logits, b.targets(), TokenizedExample.IGNORE, 0f,
-                            Losses.Reduction.SUM);
+                    task.reseedDropout(dropoutSeed(micro + a));
+                    Tensor loss = batches.get(a).lossSum();
                     lossSum += loss.item();
                     // Scaled by the step's token count, so the accumulated gradient is the step's mean.
                     Autograd.backward(Arithmetic.scale(loss, inv));
@@ -205,73 +216,43 @@ public final class Trainer {
         return new SplittableRandom(config.seed() ^ (0xD1B54A32D192ED03L * (k + 1L))).nextLong();
     }
 
-    /** Micro-batch number {@code k} of the whole run: epoch k / batchesPerEpoch in that epoch's shuffle. */
-    private Batch batchAt(long k) {
+    /** Micro-batch number {@code k} of the whole run (training-example indices): batch k % batchesPerEpoch of its epoch. */
+    private int[] batchAt(long k) {
         int epoch = (int) (k / batchesPerEpoch);
-        int index = (int) (k % batchesPerEpoch);
-        int[] perm = order(epoch);
-        int from = index * config.batchSize();
-        int to = Math.min(train.size(), from + config.batchSize());
-        List<TokenizedExample> rows = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-            rows.add(train.get(perm[i]));
-        }
-        return Batch.collate(rows, config.padId());
-    }
-
-    /** The shuffle of epoch {@code epoch}: a function of the seed and the epoch number only. */
-    private int[] order(int epoch) {
         if (epoch != orderEpoch) {
-            SplittableRandom rng = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * (epoch + 1L)));
-            int[] p = new int[train.size()];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = i;
-            }
-            for (int i = p.length - 1; i > 0; i--) { // Fisher-Yates
-                int j = rng.nextInt(i + 1);
-                int t = p[i];
-                p[i] = p[j];
-                p[j] = t;
-            }
-            order = p;
+            order = BatchOrder.epoch(config.seed(), epoch, task.trainSize(), config.batchSize(),
+                    config.bucketByLength() ? task::trainLength : null);
             orderEpoch = epoch;
         }
-        return order;
+        return order[(int) (k % batchesPerEpoch)];
     }
 
     // ---------------------------------------------------------------- evaluation
 
-    /** Mean validation loss per scored token (and perplexity), without changing any state. */
+    /**
+     * Mean validation loss per scored term (and perplexity; accuracy and macro-F1 for classification),
+     * without changing any state.
+     */
     public Evaluation evaluate() {
-        if (validation.isEmpty()) {
+        if (!task.hasValidation()) {
             throw new IllegalStateException("no validation set to evaluate on");
         }
-        model.train(false);
-        double sum = 0;
-        long tokens = 0;
-        for (int from = 0; from < validation.size(); from += config.batchSize()) {
-            Batch b = Batch.collate(validation.subList(from, Math.min(validation.size(), from + config.batchSize())),
-                    config.padId());
-            if (b.targetTokens() == 0) {
-                continue;
-            }
-            try (TensorArena arena = TensorArena.open()) {
-                sum += arena.call(() -> Autograd.noGrad(() -> {
-                    Tensor logits = model.logits(b.ids(), b.batch(), b.time(), b.maskTensor());
-                    return (double) Losses.crossEntropy(logits, b.targets(), TokenizedExample.IGNORE, 0f,
-                            Losses.Reduction.SUM).item();
-                }));
-            }
-            tokens += b.targetTokens();
-        }
-        double loss = tokens == 0 ? Double.NaN : sum / tokens;
-        return new Evaluation(step, loss, Math.exp(loss), false);
+        task.train(false);
+        TrainingTask.Scores s = task.evaluate(config.batchSize());
+        return new Evaluation(step, s.loss(), Math.exp(s.loss()), s.accuracy(), s.macroF1(), false);
     }
 
     private Evaluation track(Evaluation e) {
-        boolean improved = e.loss() < bestLoss - config.minDelta();
+        TrainerConfig.Metric metric = config.metric();
+        double value = e.metric(metric);
+        if (Double.isNaN(value)) {
+            throw new IllegalStateException("early-stopping metric " + metric.key() + " is not measured by this"
+                    + " task (accuracy and macro_f1 need a classification task)");
+        }
+        boolean improved = metric.higherIsBetter() ? value > bestLoss + config.minDelta()
+                : value < bestLoss - config.minDelta();
         if (improved) {
-            bestLoss = e.loss();
+            bestLoss = value;
             bestStep = step;
             badEvals = 0;
             if (config.keepBest()) {
@@ -283,24 +264,24 @@ public final class Trainer {
                 stopped = true;
             }
         }
-        return new Evaluation(e.step(), e.loss(), e.perplexity(), improved);
+        return new Evaluation(e.step(), e.loss(), e.perplexity(), e.accuracy(), e.macroF1(), improved);
     }
 
     private Map<String, Tensor> snapshot() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        model.trainableParameters().forEach((n, t) -> out.put(n, Tensor.of(t.toFloatArray(), t.shape())));
+        task.trainableParameters().forEach((n, t) -> out.put(n, Tensor.of(t.toFloatArray(), t.shape())));
         return out;
     }
 
     private void restore(Map<String, Tensor> saved) {
-        model.trainableParameters().forEach((n, t) -> FullFineTuning.copyInto(config.outputDir(), n, saved.get(n), t));
+        task.trainableParameters().forEach((n, t) -> FullFineTuning.copyInto(config.outputDir(), n, saved.get(n), t));
     }
 
     // ---------------------------------------------------------------- checkpoints
 
     private void saveCheckpoint() throws IOException {
         Checkpoints.write(config.outputDir(), step, tmp -> {
-            model.save(tmp);
+            task.save(tmp);
             optimizer.saveState(tmp.resolve(OPTIMIZER_FILE));
             if (best != null) {
                 SafetensorsWriter.write(tmp.resolve(BEST_FILE), best,
@@ -314,7 +295,9 @@ public final class Trainer {
             s.put("seed", config.seed());
             s.put("batch_size", config.batchSize());
             s.put("grad_accumulation", config.gradAccumulation());
-            s.put("train_examples", train.size());
+            s.put("train_examples", task.trainSize());
+            s.put("bucket_by_length", config.bucketByLength());
+            s.put("metric", config.metric().key());
             s.put("schedule_position", optimizer.stepCount());
             s.put("total_steps", totalSteps);
             s.put("best_metric", Double.isFinite(bestLoss) ? bestLoss : null);
@@ -347,13 +330,23 @@ public final class Trainer {
         expect(stateFile, s, "seed", config.seed());
         expect(stateFile, s, "batch_size", config.batchSize());
         expect(stateFile, s, "grad_accumulation", config.gradAccumulation());
-        expect(stateFile, s, "train_examples", train.size());
-        model.load(dir);
+        expect(stateFile, s, "train_examples", task.trainSize());
+        if (s.has("bucket_by_length") && s.get("bucket_by_length").asBoolean() != config.bucketByLength()) {
+            throw new IllegalArgumentException(stateFile + ": bucket_by_length is " + s.get("bucket_by_length")
+                    + " but this trainer has " + config.bucketByLength() + "; the data position would mean other"
+                    + " examples");
+        }
+        String metric = s.path("metric").asText(TrainerConfig.Metric.VAL_LOSS.key());
+        if (!metric.equals(config.metric().key())) {
+            throw new IllegalArgumentException(stateFile + ": early stopping followed " + metric + " but this"
+                    + " trainer follows " + config.metric().key() + "; resume with the same metric");
+        }
+        task.load(dir);
         optimizer.loadState(dir.resolve(OPTIMIZER_FILE));
         step = s.get("step").asLong();
         micro = s.get("micro_batches_consumed").asLong();
         JsonNode bm = s.get("best_metric");
-        bestLoss = bm == null || bm.isNull() ? Double.POSITIVE_INFINITY : bm.asDouble();
+        bestLoss = bm == null || bm.isNull() ? worst(config.metric()) : bm.asDouble();
         bestStep = s.get("best_step").asLong();
         badEvals = s.get("evals_without_improvement").asInt();
         stopped = s.get("stopped").asBoolean();
@@ -363,7 +356,7 @@ public final class Trainer {
         if (Files.isRegularFile(bestFile)) {
             try (SafetensorsFile f = SafetensorsFile.open(bestFile)) {
                 best = new LinkedHashMap<>();
-                for (String n : model.trainableParameters().keySet()) {
+                for (String n : task.trainableParameters().keySet()) {
                     Tensor t = f.tensor(n);
                     best.put(n, Tensor.of(t.toFloatArray(), t.shape()));
                 }
@@ -397,6 +390,10 @@ public final class Trainer {
         o.put("step", e.step());
         o.put("val_loss", e.loss());
         o.put("val_perplexity", e.perplexity());
+        if (!Double.isNaN(e.accuracy())) {
+            o.put("accuracy", e.accuracy());
+            o.put("macro_f1", e.macroF1());
+        }
         o.put("improved", e.improved());
         return JSON.writeValueAsString(o);
     }
@@ -429,11 +426,5 @@ public final class Trainer {
             }
         }
         AtomicFile.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void progress(String line) {
-        if (config.console() != null) {
-            config.console().println(line);
-        }
     }
 }

@@ -22,21 +22,75 @@ import java.nio.file.Path;
  * @param padId            the token id that fills padding (masked out, never scored)
  * @param evalSteps        evaluate every this many steps, 0 for never
  * @param patience         stop after this many evaluations without improvement, 0 for never
- * @param minDelta         the least decrease of validation loss that counts as improvement
+ * @param minDelta         the least change of {@code metric} in its good direction that counts as improvement
  * @param keepBest         restore the weights of the best evaluation when training ends
  * @param saveSteps        checkpoint every this many steps, 0 for never
  * @param keepLast         checkpoints to keep, 0 for all
- * @param console          where progress lines go, or null for none
+ * @param console          where progress goes (a bar redrawn in place on a terminal, plain lines otherwise), or
+ *                         null for none
+ * @param metric           what early stopping and keep-best compare ({@link Metric#VAL_LOSS} by default)
+ * @param bucketByLength   group examples of similar length into batches (less padding); the grouping and
+ *                         the batch order are a function of the seed and the epoch, so runs stay reproducible
  */
 public record TrainerConfig(Path outputDir, int epochs, long maxSteps, int batchSize, int gradAccumulation,
         AdamW.Config optimizer, ScheduleKind schedule, long warmupSteps, double maxGradNorm, long seed, int padId,
         long evalSteps, int patience, double minDelta, boolean keepBest, long saveSteps, int keepLast,
-        PrintStream console) {
+        PrintStream console, Metric metric, boolean bucketByLength) {
 
     /** The learning-rate shape after warmup (see {@link dev.lathe.engine.optim.Schedule}). */
     public enum ScheduleKind { CONSTANT, LINEAR, COSINE }
 
+    /** An evaluation metric early stopping and keep-best can follow, with its name in the metrics log. */
+    public enum Metric {
+        /** Mean validation loss: lower is better. */
+        VAL_LOSS("val_loss", false),
+        /** Classification accuracy: higher is better. */
+        ACCURACY("accuracy", true),
+        /** Classification macro-F1 (unweighted mean of per-class F1): higher is better. */
+        MACRO_F1("macro_f1", true);
+
+        private final String key;
+        private final boolean higherIsBetter;
+
+        Metric(String key, boolean higherIsBetter) {
+            this.key = key;
+            this.higherIsBetter = higherIsBetter;
+        }
+
+        /** The name used in {@code metrics.jsonl}, checkpoints and recipes ({@code val_loss}, {@code accuracy}, {@code macro_f1}). */
+        public String key() {
+            return key;
+        }
+
+        public boolean higherIsBetter() {
+            return higherIsBetter;
+        }
+
+        /** The metric named {@code key} as {@link #key()} spells it. */
+        public static Metric of(String key) {
+            for (Metric m : values()) {
+                if (m.key.equals(key)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown metric '" + key + "'; use val_loss, accuracy or macro_f1");
+        }
+    }
+
+    /** The settings before {@code metric} and {@code bucketByLength} existed: early stopping on val_loss, no bucketing. */
+    public TrainerConfig(Path outputDir, int epochs, long maxSteps, int batchSize, int gradAccumulation,
+            AdamW.Config optimizer, ScheduleKind schedule, long warmupSteps, double maxGradNorm, long seed, int padId,
+            long evalSteps, int patience, double minDelta, boolean keepBest, long saveSteps, int keepLast,
+            PrintStream console) {
+        this(outputDir, epochs, maxSteps, batchSize, gradAccumulation, optimizer, schedule, warmupSteps, maxGradNorm,
+                seed, padId, evalSteps, patience, minDelta, keepBest, saveSteps, keepLast, console, Metric.VAL_LOSS,
+                false);
+    }
+
     public TrainerConfig {
+        if (metric == null) {
+            throw new IllegalArgumentException("metric must be set (val_loss, accuracy or macro_f1)");
+        }
         if (outputDir == null) {
             throw new IllegalArgumentException("outputDir must be set");
         }
@@ -90,6 +144,8 @@ public record TrainerConfig(Path outputDir, int epochs, long maxSteps, int batch
         private long saveSteps;
         private int keepLast;
         private PrintStream console;
+        private Metric metric = Metric.VAL_LOSS;
+        private boolean bucketByLength;
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -112,11 +168,13 @@ public record TrainerConfig(Path outputDir, int epochs, long maxSteps, int batch
         public Builder saveSteps(long v) { saveSteps = v; return this; }
         public Builder keepLast(int v) { keepLast = v; return this; }
         public Builder console(PrintStream v) { console = v; return this; }
+        public Builder metric(Metric v) { metric = v; return this; }
+        public Builder bucketByLength(boolean v) { bucketByLength = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(outputDir, epochs, maxSteps, batchSize, gradAccumulation, optimizer, schedule,
                     warmupSteps, maxGradNorm, seed, padId, evalSteps, patience, minDelta, keepBest, saveSteps,
-                    keepLast, console);
+                    keepLast, console, metric, bucketByLength);
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.op.Activations;
 import dev.lathe.engine.op.Arithmetic;
 import dev.lathe.engine.op.Attention;
+import dev.lathe.engine.op.Concat;
 import dev.lathe.engine.op.Embedding;
-import dev.lathe.engine.op.MatMul;
 import dev.lathe.engine.op.Norms;
 import dev.lathe.engine.op.Reductions;
 import dev.lathe.engine.op.Views;
@@ -14,6 +14,12 @@ import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.config.Activation;
 import dev.lathe.models.config.ModelConfig;
 import dev.lathe.models.config.ModelFamily;
+import dev.lathe.models.family.DecoderWeights;
+import dev.lathe.models.family.KeyValuePrefix;
+import dev.lathe.models.family.LinearHook;
+import dev.lathe.models.family.LinearHook.Projection;
+import dev.lathe.models.family.Prefixes;
+import dev.lathe.models.family.VirtualTokens;
 import dev.lathe.models.format.Weights;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,10 +56,14 @@ public final class BertModel implements AutoCloseable {
     private final List<Layer> layers;
     private final AutoCloseable owned; // the mapped checkpoint this model reads from, or null
 
-    /** One encoder layer's weights (nn.Linear layout (out, in)). */
-    private record Layer(Tensor query, Tensor queryBias, Tensor key, Tensor keyBias, Tensor value, Tensor valueBias,
-            Tensor attentionOut, Tensor attentionOutBias, Tensor attentionNormWeight, Tensor attentionNormBias,
-            Tensor intermediate, Tensor intermediateBias, Tensor output, Tensor outputBias,
+    /**
+     * One encoder layer's weights (nn.Linear layout (out, in)); the six projections as {@link LinearHook}
+     * sees them: query, key, value (Q, K, V), attention.output.dense (O), intermediate.dense (UP) and
+     * output.dense (DOWN).
+     */
+    private record Layer(DecoderWeights.Linear query, DecoderWeights.Linear key, DecoderWeights.Linear value,
+            DecoderWeights.Linear attentionOut, Tensor attentionNormWeight, Tensor attentionNormBias,
+            DecoderWeights.Linear intermediate, DecoderWeights.Linear output,
             Tensor outputNormWeight, Tensor outputNormBias) {}
 
     private BertModel(ModelConfig config, Map<String, Tensor> parameters, List<Layer> layers, AutoCloseable owned) {
@@ -97,20 +107,14 @@ public final class BertModel implements AutoCloseable {
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String p = "encoder.layer." + i + ".";
             layers.add(new Layer(
-                    take(weights, params, p + "attention.self.query.weight", c, c),
-                    take(weights, params, p + "attention.self.query.bias", c),
-                    take(weights, params, p + "attention.self.key.weight", c, c),
-                    take(weights, params, p + "attention.self.key.bias", c),
-                    take(weights, params, p + "attention.self.value.weight", c, c),
-                    take(weights, params, p + "attention.self.value.bias", c),
-                    take(weights, params, p + "attention.output.dense.weight", c, c),
-                    take(weights, params, p + "attention.output.dense.bias", c),
+                    linear(weights, params, p + "attention.self.query", c, c),
+                    linear(weights, params, p + "attention.self.key", c, c),
+                    linear(weights, params, p + "attention.self.value", c, c),
+                    linear(weights, params, p + "attention.output.dense", c, c),
                     take(weights, params, p + "attention.output.LayerNorm.weight", c),
                     take(weights, params, p + "attention.output.LayerNorm.bias", c),
-                    take(weights, params, p + "intermediate.dense.weight", f, c),
-                    take(weights, params, p + "intermediate.dense.bias", f),
-                    take(weights, params, p + "output.dense.weight", c, f),
-                    take(weights, params, p + "output.dense.bias", c),
+                    linear(weights, params, p + "intermediate.dense", f, c),
+                    linear(weights, params, p + "output.dense", c, f),
                     take(weights, params, p + "output.LayerNorm.weight", c),
                     take(weights, params, p + "output.LayerNorm.bias", c)));
         }
@@ -143,6 +147,12 @@ public final class BertModel implements AutoCloseable {
                 throw new IllegalStateException("closing the weights of a BERT model failed", e);
             }
         }
+    }
+
+    private static DecoderWeights.Linear linear(Function<String, Tensor> weights, Map<String, Tensor> into,
+            String module, int out, int in) {
+        return new DecoderWeights.Linear(take(weights, into, module + ".weight", out, in),
+                take(weights, into, module + ".bias", out));
     }
 
     private static Tensor take(Function<String, Tensor> weights, Map<String, Tensor> into, String name,
@@ -193,49 +203,114 @@ public final class BertModel implements AutoCloseable {
      * requires one (fine-tuning). Arguments as {@link #lastHiddenState}.
      */
     public Tensor forward(int[][] ids, int[][] attentionMask, int[][] tokenTypeIds) {
+        return forward(ids, attentionMask, tokenTypeIds, LinearHook.PLAIN);
+    }
+
+    /**
+     * The encoder forward with every projection computed by {@code hook} (adapters such as LoRA and IA3
+     * wrap chosen ones, see {@link #linear}); arguments otherwise as {@link #lastHiddenState}. A hook that
+     * is also {@link VirtualTokens} puts its P virtual tokens before the real ones (token type 0, positions
+     * 0..P-1, mask 1; the real tokens at positions P..): the result is (B, P + T, C), virtual positions
+     * first. A hook that is also {@link KeyValuePrefix} gives every layer P prefix keys and values that every
+     * token attends to, with the real tokens at positions P.. (as Hugging Face's BertEmbeddings offsets
+     * positions by the cached length): the result stays (B, T, C).
+     */
+    public Tensor forward(int[][] ids, int[][] attentionMask, int[][] tokenTypeIds, LinearHook hook) {
+        if (hook == null) {
+            throw new IllegalArgumentException("hook must not be null; pass LinearHook.PLAIN for the plain model");
+        }
         int b = ids.length;
         int t = b == 0 ? 0 : ids[0].length;
         if (b == 0 || t == 0) {
             throw new IllegalArgumentException("BERT input ids must be a non-empty (B, T) batch, got B = " + b
                     + ", T = " + t);
         }
-        if (t > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("BERT input of " + t + " tokens exceeds max_position_embeddings "
-                    + config.maxPositionEmbeddings());
-        }
         int[] flatIds = flatten("ids", ids, b, t, config.vocabSize());
         int[] flatTypes = tokenTypeIds == null ? new int[b * t]
                 : flatten("tokenTypeIds", tokenTypeIds, b, t, config.typeVocabSize());
         int[] flatMask = attentionMask == null ? null : flatten("attentionMask", attentionMask, b, t, 2);
-        int[] positions = new int[t];
-        Arrays.setAll(positions, i -> i);
 
-        Tensor x = Arithmetic.add(Embedding.lookup(wordEmbeddings, flatIds, b, t),        // (B, T, C)
-                Embedding.lookup(tokenTypeEmbeddings, flatTypes, b, t));
-        x = Arithmetic.add(x, Embedding.lookup(positionEmbeddings, positions, t));       // (T, C) broadcast
+        Tensor x = Embedding.lookup(wordEmbeddings, flatIds, b, t);                      // (B, T, C)
+        int virtual = 0; // prompt tuning: virtual tokens before the real ones
+        if (hook instanceof VirtualTokens prompt) {
+            Tensor embeddings = prompt.virtualTokenEmbeddings();                         // (P, C)
+            if (embeddings.rank() != 2 || embeddings.dim(0) < 1 || embeddings.dim(1) != config.hiddenSize()) {
+                throw new IllegalArgumentException("virtual-token embeddings must be (P, C) with C = "
+                        + config.hiddenSize() + ", got " + Arrays.toString(embeddings.shape()));
+            }
+            virtual = embeddings.dim(0);
+            x = Concat.prependShared(embeddings, x, 1);                                 // (B, P + T, C)
+            int[] types = new int[b * (virtual + t)];                                    // type 0 on virtual tokens
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(flatTypes, i * t, types, i * (virtual + t) + virtual, t);
+            }
+            flatTypes = types;
+        }
+        int prefix = hook instanceof KeyValuePrefix kv ? kv.prefixLength() : 0;          // prefix tuning
+        if (prefix < 0) {
+            throw new IllegalArgumentException("prefixLength must be >= 0, got " + prefix);
+        }
+        int length = virtual + t;
+        if (prefix + length > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("BERT input of " + t + " tokens" + (prefix + virtual > 0
+                    ? " after " + (prefix + virtual) + " virtual positions" : "") + " exceeds max_position_embeddings "
+                    + config.maxPositionEmbeddings());
+        }
+        int[] positions = new int[length];
+        Arrays.setAll(positions, i -> prefix + i);
+        x = Arithmetic.add(x, Embedding.lookup(tokenTypeEmbeddings, flatTypes, b, length));
+        x = Arithmetic.add(x, Embedding.lookup(positionEmbeddings, positions, length));  // (L, C) broadcast
         x = Norms.layerNorm(x, embeddingNormWeight, embeddingNormBias, eps());
-        Tensor keyMask = flatMask == null ? null : maskTensor(flatMask, b, t);           // (B, S)
-        for (Layer layer : layers) {
-            x = layer(layer, x, keyMask, b, t);
+        Tensor keyMask = Prefixes.extendMask(flatMask == null ? null : maskTensor(flatMask, b, t), prefix + virtual);
+        for (int i = 0; i < layers.size(); i++) {
+            x = layer(i, layers.get(i), x, keyMask, b, length, prefix, hook);
         }
         return x;
     }
 
-    private Tensor layer(Layer l, Tensor x, Tensor keyMask, int b, int t) {
+    private Tensor layer(int i, Layer l, Tensor x, Tensor keyMask, int b, int t, int prefix, LinearHook hook) {
         int c = config.hiddenSize();
         int h = config.numAttentionHeads();
         int d = config.headDim();
-        Tensor q = heads(MatMul.linear(x, l.query(), l.queryBias()), b, t, h, d); // (B, H, T, D)
-        Tensor k = heads(MatMul.linear(x, l.key(), l.keyBias()), b, t, h, d);     // (B, H, T, D)
-        Tensor v = heads(MatMul.linear(x, l.value(), l.valueBias()), b, t, h, d); // (B, H, T, D)
+        Tensor q = heads(hook.apply(i, Projection.Q, x, l.query()), b, t, h, d); // (B, H, T, D)
+        Tensor k = heads(hook.apply(i, Projection.K, x, l.key()), b, t, h, d);   // (B, H, T, D)
+        Tensor v = heads(hook.apply(i, Projection.V, x, l.value()), b, t, h, d); // (B, H, T, D)
+        if (prefix > 0) { // (H, P, D) before every row's keys and values
+            KeyValuePrefix kv = (KeyValuePrefix) hook;
+            k = Concat.prependShared(Prefixes.checked(kv.keyPrefix(i), "key", i, h, prefix, d), k, 2);
+            v = Concat.prependShared(Prefixes.checked(kv.valuePrefix(i), "value", i, h, prefix, d), v, 2);
+        }
         Tensor context = Attention.scaledDotProductAttention(q, k, v, false, keyMask); // (B, H, T, D)
         context = Views.reshape(Views.transpose(context, 1, 2), b, t, c);            // (B, T, C)
-        Tensor attended = MatMul.linear(context, l.attentionOut(), l.attentionOutBias());
+        Tensor attended = hook.apply(i, Projection.O, context, l.attentionOut());
         x = Norms.layerNorm(Arithmetic.add(attended, x), l.attentionNormWeight(), l.attentionNormBias(), eps());
-        Tensor inner = Activations.gelu(MatMul.linear(x, l.intermediate(), l.intermediateBias()),
+        Tensor inner = Activations.gelu(hook.apply(i, Projection.UP, x, l.intermediate()),
                 config.hiddenAct() == Activation.GELU_TANH);                           // (B, T, F)
-        Tensor out = MatMul.linear(inner, l.output(), l.outputBias());                 // (B, T, C)
+        Tensor out = hook.apply(i, Projection.DOWN, inner, l.output());                // (B, T, C)
         return Norms.layerNorm(Arithmetic.add(out, x), l.outputNormWeight(), l.outputNormBias(), eps());
+    }
+
+    /** The number of encoder layers. */
+    public int layerCount() {
+        return layers.size();
+    }
+
+    /**
+     * The projection {@code p} of encoder layer {@code layer} as {@link LinearHook} receives it: Q, K, V are
+     * attention.self.query/key/value, O attention.output.dense, UP intermediate.dense, DOWN output.dense
+     * (BERT has no GATE).
+     */
+    public DecoderWeights.Linear linear(int layer, Projection p) {
+        Layer l = layers.get(layer);
+        return switch (p) {
+            case Q -> l.query();
+            case K -> l.key();
+            case V -> l.value();
+            case O -> l.attentionOut();
+            case UP -> l.intermediate();
+            case DOWN -> l.output();
+            case GATE -> throw new IllegalArgumentException("BERT layers have no GATE projection");
+        };
     }
 
     /** (B, T, C) -> (B, H, T, D), a view. */

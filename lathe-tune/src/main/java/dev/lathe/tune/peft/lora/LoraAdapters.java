@@ -6,6 +6,7 @@ import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.family.DecoderModel;
 import dev.lathe.models.format.safetensors.SafetensorsFile;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
+import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.AdapterConfigs;
 import dev.lathe.tune.peft.DecoderModules;
 import java.io.IOException;
@@ -40,6 +41,13 @@ public final class LoraAdapters {
 
     /** Loads the adapter in {@code dir} onto {@code base} as adapter "default" (PEFT's default name), active. */
     public static LoraModel load(DecoderModel base, Path dir, long seed) throws IOException {
+        LoraModel m = new LoraModel(base, seed);
+        load(m, "default", dir);
+        return m;
+    }
+
+    /** As {@link #load(DecoderModel, Path, long)} on a decoder or BERT encoder. */
+    public static LoraModel load(AdapterBase base, Path dir, long seed) throws IOException {
         LoraModel m = new LoraModel(base, seed);
         load(m, "default", dir);
         return m;

@@ -6,6 +6,8 @@ import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.family.DecoderModel;
 import dev.lathe.models.family.DecoderWeights;
 import dev.lathe.models.family.LinearHook;
+import dev.lathe.models.family.bert.BertModel;
+import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.DecoderModules;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,20 +19,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
- * A {@link DecoderModel} with LoRA adapters on chosen projections, as PEFT's {@code LoraModel}: several
+ * A {@link DecoderModel} (or a BERT encoder) with LoRA adapters on chosen projections, as PEFT's {@code LoraModel}: several
  * named adapters may sit on one base, one or more of them active; adapters can be disabled (the base
  * output exactly), merged into the base weights and unmerged. The base model is not modified unless
  * its weights are writable F32 tensors and an adapter is merged; its parameters never require
  * gradients here, so autograd reaches only the adapters' A and B.
  *
- * <p>The adapters enter through {@link DecoderModel#logits(int[], int, int, Tensor, LinearHook)}: this
+ * <p>The adapters enter through {@link DecoderModel#logits(int[], int, int, Tensor, LinearHook)} (or, on a
+ * BERT encoder, {@link BertModel#forward(int[][], int[][], int[][], LinearHook)} via {@link #encode}): this
  * class is the hook. GPT-2's fused {@code c_attn} carries one adapter over all 3C columns, as in PEFT;
  * its q, k and v projections take their column slices of one shared adapter output.
  */
 public final class LoraModel implements LinearHook {
-    private final DecoderModel base;
+    private final AdapterBase adapterBase;
+    private final DecoderModel base; // null on a BERT encoder
     private final List<DecoderModules.Module> modules;
     private final Map<String, LoraLinear> wrapped = new LinkedHashMap<>();   // module path -> wrapper
     private final Map<Integer, LoraLinear> byProjection = new HashMap<>();   // layer * 8 + projection
@@ -50,9 +55,25 @@ public final class LoraModel implements LinearHook {
      * number of training forwards since it was set and the module: nothing else need be saved to replay them.
      */
     public LoraModel(DecoderModel base, long seed) {
-        this.base = base;
-        this.modules = DecoderModules.of(base);
+        this(new AdapterBase.Decoder(base), seed);
+    }
+
+    /**
+     * An adapter-less wrapper of a decoder or a BERT encoder (module names as {@link AdapterBase} gives them,
+     * e.g. {@code encoder.layer.0.attention.self.query}); on BERT run {@link #encode}.
+     */
+    public LoraModel(AdapterBase base, long seed) {
+        this.adapterBase = base;
+        this.base = base instanceof AdapterBase.Decoder d ? d.model() : null;
+        this.modules = base.modules();
         this.random = new SplittableRandom(seed);
+    }
+
+    /** {@code base} (a decoder or BERT encoder) with one freshly initialised adapter {@code name}, active. */
+    public static LoraModel create(AdapterBase base, String name, LoraConfig config, long seed) {
+        LoraModel m = new LoraModel(base, seed);
+        m.addAdapter(name, config, seed);
+        return m;
     }
 
     /** {@code base} with one freshly initialised adapter {@code name}, active. */
@@ -62,7 +83,21 @@ public final class LoraModel implements LinearHook {
         return m;
     }
 
+    /** The decoder under the adapters; an error on a BERT encoder (see {@link #adapterBase()}). */
     public DecoderModel base() {
+        return requireDecoder("base()");
+    }
+
+    /** The model under the adapters, decoder or encoder. */
+    public AdapterBase adapterBase() {
+        return adapterBase;
+    }
+
+    private DecoderModel requireDecoder(String what) {
+        if (base == null) {
+            throw new IllegalStateException(what + " needs a decoder; this LoRA model sits on a BERT encoder (use"
+                    + " encode, or bert.forward(ids, mask, types, lora))");
+        }
         return base;
     }
 
@@ -127,10 +162,9 @@ public final class LoraModel implements LinearHook {
     }
 
     private LoraLinear newWrapper(DecoderModules.Module m) {
-        DecoderWeights.Layer layer = base.weights().layers().get(m.layer());
         Map<Projection, DecoderWeights.Linear> linears = new EnumMap<>(Projection.class);
         for (Projection p : m.projections()) {
-            linears.put(p, DecoderModules.linear(layer, p));
+            linears.put(p, adapterBase.linear(m.layer(), p));
         }
         LoraLinear l = new LoraLinear(m, linears);
         for (Projection p : m.projections()) {
@@ -293,6 +327,7 @@ public final class LoraModel implements LinearHook {
      * {@code merge_and_unload} after {@link #merge()}), for the KV-cache inference path.
      */
     public DecoderModel mergedModel() {
+        DecoderModel base = requireDecoder("mergedModel()");
         List<DecoderWeights.Layer> layers = new ArrayList<>();
         List<DecoderWeights.Layer> old = base.weights().layers();
         for (int i = 0; i < old.size(); i++) {
@@ -316,12 +351,28 @@ public final class LoraModel implements LinearHook {
 
     /** Logits (B, T, V) with the adapters applied; see {@link DecoderModel#logits(int[], int, int, Tensor)}. */
     public Tensor logits(int[] ids, int batch, int time, Tensor attentionMask) {
+        DecoderModel decoder = requireDecoder("logits");
+        return run(() -> decoder.logits(ids, batch, time, attentionMask, this));
+    }
+
+    /**
+     * The last hidden state (B, T, C) of a BERT base with the adapters applied; see
+     * {@link BertModel#forward(int[][], int[][], int[][], LinearHook)}.
+     */
+    public Tensor encode(int[][] ids, int[][] attentionMask, int[][] tokenTypeIds) {
+        if (!(adapterBase instanceof AdapterBase.Bert bert)) {
+            throw new IllegalStateException("encode needs a BERT base; this LoRA model sits on a decoder (use logits)");
+        }
+        return run(() -> bert.model().forward(ids, attentionMask, tokenTypeIds, this));
+    }
+
+    private Tensor run(Supplier<Tensor> forward) {
         fused.clear();
         if (training) {
             forwardSeed = random.nextLong(); // one draw per training forward, whatever the modules
         }
         try {
-            return base.logits(ids, batch, time, attentionMask, this);
+            return forward.get();
         } finally {
             fused.clear(); // drop the references to this forward's activations
         }

@@ -105,7 +105,9 @@ class LoraAdaptersTest {
             assertThatThrownBy(() -> LoraAdapters.load(m.model(), typo, 1))
                     .hasMessageContaining(typo.resolve("adapter_config.json").toString())
                     .hasMessageContaining("peft_type is 'PREFIX_TUNING'");
-            assertThatThrownBy(() -> AdapterConfigs.read(typo)).hasMessageContaining("'PREFIX_TUNING' is not supported");
+            cfg.put("peft_type", "ADALORA");
+            Files.writeString(typo.resolve("adapter_config.json"), cfg.toString());
+            assertThatThrownBy(() -> AdapterConfigs.read(typo)).hasMessageContaining("'ADALORA' is not supported");
 
             Path dora = copy(good, "dora");
             cfg = (ObjectNode) JSON.readTree(dora.resolve("adapter_config.json").toFile());
