@@ -136,6 +136,41 @@ final class DecoderInference {
         return out[0];
     }
 
+    /**
+     * The final hidden states (after the final norm, Hugging Face's {@code last_hidden_state}) of a
+     * whole sequence, averaged over its positions: a decoder model's sentence embedding (C). Runs the
+     * tokens as a prefill into {@code cache}, which it leaves filled.
+     */
+    synchronized float[] meanHiddenState(int[] tokens, DecoderKvCache cache) {
+        int t = tokens.length;
+        if (t == 0) {
+            throw new IllegalArgumentException("an embedding needs at least one token");
+        }
+        checkIds(tokens);
+        if (cache.length() != 0 || cache.capacity() < t) {
+            throw new IllegalArgumentException("meanHiddenState needs an empty cache for " + t + " tokens");
+        }
+        int[] pos = new int[t];
+        for (int i = 0; i < t; i++) {
+            pos[i] = i;
+        }
+        Scratch s = scratch(t);
+        run(s, tokens, pos, new DecoderKvCache[] {cache}, new int[] {0}, new int[] {t});
+        cache.advance(t);
+        norm(w.finalNorm(), s.x, 0, s.h, t);
+        double[] sum = new double[c];
+        for (int r = 0; r < t; r++) {
+            for (int j = 0; j < c; j++) {
+                sum[j] += s.h.getAtIndex(F32, (long) r * c + j);
+            }
+        }
+        float[] mean = new float[c];
+        for (int j = 0; j < c; j++) {
+            mean[j] = (float) (sum[j] / t);
+        }
+        return mean;
+    }
+
     /** One token for each of several sequences, batched into the same products. */
     synchronized void decode(int[] tokens, DecoderKvCache[] caches, float[][] logits) {
         int n = tokens.length;

@@ -222,6 +222,23 @@ public final class DecoderModel implements CausalLanguageModel {
         return inference.prefill(tokens, own(cache, "cache"));
     }
 
+    /**
+     * The sentence embedding of a decoder model: the final hidden states of {@code tokens} (after the
+     * final norm, as Hugging Face's {@code last_hidden_state}) averaged over every position, (C). Not
+     * normalised. Runs on the inference path, without recording gradients.
+     *
+     * @throws ContextLengthExceededException when the tokens do not fit the context
+     */
+    public float[] meanPooledHiddenState(int[] tokens) {
+        if (tokens.length > contextLength()) {
+            throw new ContextLengthExceededException(tokens.length, contextLength());
+        }
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("an embedding needs at least one token, got none");
+        }
+        return inference.meanHiddenState(tokens, (DecoderKvCache) newCache(tokens.length));
+    }
+
     @Override
     public void decodeBatch(int[] tokens, KvCache[] caches, float[][] logits) {
         if (tokens.length != caches.length || logits.length != caches.length) {

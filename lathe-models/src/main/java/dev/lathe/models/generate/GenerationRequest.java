@@ -2,9 +2,12 @@ package dev.lathe.models.generate;
 
 import java.util.Objects;
 
-/** One request for {@link Generator#generateBatch}: a prompt, its parameters, listener and cancellation. */
+/**
+ * One request for {@link Generator#generateBatch}: a prompt, its parameters, listener and cancellation,
+ * and an optional {@link TokenConstraint} (null for none) that decides which tokens may come next.
+ */
 public record GenerationRequest(int[] promptIds, SamplingParams params, TokenListener listener,
-        CancellationToken cancellation) {
+        CancellationToken cancellation, TokenConstraint constraint) {
 
     public GenerationRequest {
         Objects.requireNonNull(promptIds, "promptIds");
@@ -13,7 +16,12 @@ public record GenerationRequest(int[] promptIds, SamplingParams params, TokenLis
         cancellation = cancellation == null ? new CancellationToken() : cancellation;
     }
 
+    public GenerationRequest(int[] promptIds, SamplingParams params, TokenListener listener,
+            CancellationToken cancellation) {
+        this(promptIds, params, listener, cancellation, null);
+    }
+
     public GenerationRequest(int[] promptIds, SamplingParams params) {
-        this(promptIds, params, null, null);
+        this(promptIds, params, null, null, null);
     }
 }

@@ -6,6 +6,7 @@ import dev.lathe.models.KvCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * One request in flight: its cache, sampler (own RNG and penalty state), logits buffer, streamed text
@@ -16,6 +17,11 @@ import java.util.List;
  * ids, logit-bias ids, stop sequences without a decoder, and the context length (prompt + maxTokens
  * beyond {@link CausalLanguageModel#contextLength()} throws {@link ContextLengthExceededException}, as
  * OpenAI rejects such requests, unless {@link SamplingParams#fitToContext()} asks to lower maxTokens).
+ *
+ * <p>A request's {@link TokenConstraint} masks the logits before every draw (before bias and
+ * penalties, so neither can revive a forbidden token); stop and EOS ids stay allowed only while the
+ * constraint is complete, and a complete constraint that cannot grow ends the sequence with
+ * {@link FinishReason#STOP} right after its last token.
  */
 public final class SequenceState {
     private final CausalLanguageModel model;
@@ -26,6 +32,9 @@ public final class SequenceState {
     private final CancellationToken cancellation;
     private final Sampler sampler;
     private final IncrementalDetokenizer detokenizer; // null without a decoder
+    private final TokenConstraint constraint; // null when any token may follow
+    private final int[] endIds; // stop and (unless ignoreEos) EOS ids in the vocabulary: allowed only when complete
+    private final float[] endLogits; // (endIds) their logits while the constraint masks
     private final StopMatcher stops;
     private final float[] logits; // (V)
     private final int[] output;
@@ -78,6 +87,12 @@ public final class SequenceState {
         this.stops = new StopMatcher(params.stop());
         this.logits = new float[vocab];
         this.output = new int[maxTokens];
+        this.constraint = request.constraint();
+        this.endIds = IntStream.concat(params.stopTokenIds().stream().mapToInt(Integer::intValue),
+                params.ignoreEos() ? IntStream.empty()
+                        : params.eosTokenIds().stream().mapToInt(Integer::intValue))
+                .filter(id -> id < vocab).distinct().toArray();
+        this.endLogits = new float[endIds.length];
     }
 
     /** Runs the prompt through the model and samples the first token (or finishes if cancelled). */
@@ -115,6 +130,13 @@ public final class SequenceState {
     }
 
     private void accept(SamplingScratch scratch) {
+        if (constraint != null && !constrain()) {
+            // Nothing may follow and the sequence cannot end on a token: stop here, without a token.
+            finish = FinishReason.STOP;
+            decodeNanos = System.nanoTime() - decodeStart;
+            text.append(flushText());
+            return;
+        }
         int token = sampler.sample(logits, scratch);
         TokenLogprobs lp = params.logprobs() ? sampler.logprobs(logits, token, scratch) : null;
         output[outputCount++] = token;
@@ -126,11 +148,19 @@ public final class SequenceState {
             finish = FinishReason.STOP;
         } else if (!params.ignoreEos() && params.eosTokenIds().contains(token)) {
             finish = FinishReason.EOS;
-        } else if (detokenizer != null) {
-            delta = stops.accept(detokenizer.push(token));
-            if (stops.matched()) {
-                finish = FinishReason.STOP;
+        } else {
+            if (constraint != null) {
+                constraint.advance(token);
             }
+            if (detokenizer != null) {
+                delta = stops.accept(detokenizer.push(token));
+                if (stops.matched()) {
+                    finish = FinishReason.STOP;
+                }
+            }
+        }
+        if (finish == null && constraint != null && constraint.isComplete() && !constraint.canContinue()) {
+            finish = FinishReason.STOP;
         }
         if (finish == null && outputCount == maxTokens) {
             finish = FinishReason.LENGTH;
@@ -143,6 +173,27 @@ public final class SequenceState {
         }
         text.append(delta);
         listener.onToken(token, delta, lp);
+    }
+
+    /**
+     * Applies the constraint to {@link #logits}: its mask, then the end ids allowed only when it is
+     * complete. Returns false when no token at all is left to draw.
+     */
+    private boolean constrain() {
+        boolean endAllowed = constraint.isComplete();
+        for (int i = 0; i < endIds.length; i++) {
+            endLogits[i] = logits[endIds[i]];
+        }
+        constraint.maskLogits(logits);
+        for (int i = 0; i < endIds.length; i++) {
+            logits[endIds[i]] = endAllowed ? endLogits[i] : Float.NEGATIVE_INFINITY;
+        }
+        for (float l : logits) {
+            if (l != Float.NEGATIVE_INFINITY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The ending text still held: incomplete characters, then a stop prefix that never completed. */

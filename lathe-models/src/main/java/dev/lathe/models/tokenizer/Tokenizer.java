@@ -41,6 +41,7 @@ public final class Tokenizer implements AutoCloseable {
     private final String[] idToToken;
     private final Map<String, Integer> tokenToId;
     private final boolean[] special; // added tokens marked "special"
+    private final boolean[] added; // every entry of "added_tokens": its content is literal text
     private final boolean[] byteFallback; // "<0xNN>" tokens of a ByteFallback decoder
     private final SpecialToken bos;
     private final SpecialToken eos;
@@ -57,10 +58,14 @@ public final class Tokenizer implements AutoCloseable {
         for (int id : vocab.values()) size = Math.max(size, id + 1);
         this.idToToken = new String[size];
         this.special = new boolean[size];
+        this.added = new boolean[size];
         vocab.forEach((token, id) -> idToToken[id] = token);
-        for (JsonNode added : json.path("added_tokens")) {
-            int id = added.path("id").asInt();
-            if (id < size) special[id] = added.path("special").asBoolean(false);
+        for (JsonNode entry : json.path("added_tokens")) {
+            int id = entry.path("id").asInt();
+            if (id < size) {
+                special[id] = entry.path("special").asBoolean(false);
+                added[id] = true;
+            }
         }
         this.tokenToId = vocab;
         this.byteFallback = new boolean[size];
@@ -222,6 +227,15 @@ public final class Tokenizer implements AutoCloseable {
     public boolean isSpecial(int id) {
         checkId(id);
         return special[id];
+    }
+
+    /**
+     * Whether {@code id} is one of tokenizer.json's {@code added_tokens}: its {@link #idToToken} is the
+     * literal text, not a model piece (no byte-level alphabet, no {@code ▁}).
+     */
+    public boolean isAdded(int id) {
+        checkId(id);
+        return added[id];
     }
 
     /** True for the {@code <0xNN>} tokens of a byte-fallback decoder. */
