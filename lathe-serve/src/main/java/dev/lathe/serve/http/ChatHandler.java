@@ -25,6 +25,11 @@ final class ChatHandler {
     static void handle(Call call) throws IOException {
         ChatCompletionRequest req = ChatCompletionRequest.parse(call.json());
         call.model = req.model();
+        java.util.Optional<dev.lathe.serve.registry.ChatPipeline> pipeline = call.server.registry().pipeline(req.model());
+        if (pipeline.isPresent()) {
+            PipelineChatHandler.handle(call, req, pipeline.get());
+            return;
+        }
         try (ModelRegistry.Lease lease = Models.lease(call.server, req.model())) {
             LoadedModel model = lease.model().model();
             int[] prompt;

@@ -40,6 +40,9 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, ServedModel> bases = new LinkedHashMap<>();
     private final Map<String, AdapterDefinition> adapters = new LinkedHashMap<>();
     private final Map<String, LoadedAdapter> loaded = new LinkedHashMap<>();
+    private final Map<String, PipelineEntry> pipelines = new LinkedHashMap<>();
+
+    private record PipelineEntry(ChatPipeline pipeline, long created) {}
 
     /** An adapter as configured: its name, its base's name and its PEFT folder. */
     public record AdapterDefinition(String name, String base, Path dir) {
@@ -85,6 +88,24 @@ public final class ModelRegistry implements AutoCloseable {
         if (old != null && !old.equals(def)) unload(def.name());
     }
 
+    /**
+     * Serves {@code pipeline} as {@code name} on the chat route (see {@link ChatPipeline}); the models it
+     * generates with must be served under their own names.
+     */
+    public synchronized void addPipeline(String name, ChatPipeline pipeline) {
+        ModelNames.require(name, "pipeline");
+        if (bases.containsKey(name) || adapters.containsKey(name) || pipelines.containsKey(name)) {
+            throw new IllegalArgumentException("two models are named '" + name + "'; give each a distinct name");
+        }
+        pipelines.put(name, new PipelineEntry(java.util.Objects.requireNonNull(pipeline, "pipeline"), nowSeconds()));
+    }
+
+    /** The pipeline served as {@code name}, if that name is one. */
+    public synchronized Optional<ChatPipeline> pipeline(String name) {
+        PipelineEntry e = pipelines.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.pipeline());
+    }
+
     /** Every servable name, bases first, with whether it is loaded now. */
     public synchronized List<Entry> list() {
         List<Entry> out = new ArrayList<>();
@@ -94,6 +115,7 @@ public final class ModelRegistry implements AutoCloseable {
             out.add(new Entry(a.name(), a.base(), l != null, l == null ? bases.get(a.base()).created()
                     : l.served().created()));
         });
+        pipelines.forEach((name, p) -> out.add(new Entry(name, null, true, p.created())));
         return out;
     }
 
