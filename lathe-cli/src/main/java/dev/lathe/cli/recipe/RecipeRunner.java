@@ -374,6 +374,8 @@ public final class RecipeRunner {
                 LoraAdapters.save(l.model(), "default", dir);
                 return dir;
             }
+            case dev.lathe.tune.train.PeftTraining p -> throw new IllegalStateException("unchecked method: "
+                    + "lathe tune saves LoRA and full fine-tuning only");
             case FullFineTuning f -> {
                 Path dir = runDir.resolve("model");
                 Files.createDirectories(dir);
