@@ -212,11 +212,56 @@ class TuneCommandTest {
     }
 
     @Test
-    void aMethodNotAvailableYetIsRefusedBeforeAnyWork() throws IOException {
-        Path r = recipe("prompt", "{type: prompt_tuning, num_virtual_tokens: 4}", "{max_steps: 1}");
+    void promptTuningPrefixTuningAndIa3TrainAndWriteTheirPeftAdapters() throws Exception {
+        Map<String, String> methods = Map.of(
+                "PROMPT_TUNING", "{type: prompt_tuning, num_virtual_tokens: 4, init_text: Answer the customer}",
+                "PREFIX_TUNING", "{type: prefix_tuning, num_virtual_tokens: 3}",
+                "IA3", "{type: ia3, target_modules: [k_proj, v_proj, down_proj], feedforward_modules: [down_proj]}");
+        for (var m : methods.entrySet()) {
+            String name = m.getKey().toLowerCase(java.util.Locale.ROOT);
+            Path r = recipe(name, m.getValue(), "{max_steps: 2, batch_size: 4, lr: 0.05}");
+            Result res = ModelCommandsTest.ok("tune", r.toString());
+            assertThat(res.out()).contains("tuned model: validation loss");
+            Path run = runs(name).getFirst();
+            JsonNode config = JSON.readTree(run.resolve("adapter/adapter_config.json").toFile());
+            assertThat(config.get("peft_type").asText()).isEqualTo(m.getKey());
+            assertThat(run.resolve("adapter/adapter_model.safetensors")).exists();
+            JsonNode s = summary(run);
+            assertThat(s.get("validation_after").get("loss").asDouble())
+                    .isNotEqualTo(s.get("validation_before").get("loss").asDouble());
+        }
+    }
+
+    @Test
+    void bitFitOnAModelWithoutBiasesIsRefusedWithTheReason() throws IOException {
+        Path r = recipe("bitfit", "{type: bitfit}", "{max_steps: 1}");
         Result res = ModelCommandsTest.run("tune", r.toString());
         assertThat(res.code()).isEqualTo(1);
-        assertThat(res.err()).contains("method.type 'prompt_tuning' is not available yet");
+        assertThat(res.err().strip()).startsWith("lathe tune: ").contains("bias").doesNotContain("\n");
+    }
+
+    @Test
+    void aClassificationRecipeTrainsAHeadOnTheFrozenDecoderAndSavesATransformersFolder() throws Exception {
+        Path r = recipe("classify", "{type: classification, pooling: last, encoder: frozen}",
+                "{epochs: 3, batch_size: 8, lr: 0.05, eval_steps: 2, early_stopping: {metric: accuracy, patience: 5}}");
+        Result res = ModelCommandsTest.ok("tune", r.toString());
+        assertThat(res.out()).contains("classification: 6 labels", "trained: validation accuracy");
+        Path run = runs("classify").getFirst();
+        JsonNode s = summary(run);
+        assertThat(s.get("method").asText()).isEqualTo("classification");
+        assertThat(s.get("validation_after").get("accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(s.get("test_after").get("macro_f1").asDouble()).isBetween(0.0, 1.0);
+        assertThat(s.get("trainable_parameters").asLong()).as("the head only: 6 x 16 score weights").isEqualTo(96);
+        JsonNode config = JSON.readTree(run.resolve("classifier/config.json").toFile());
+        assertThat(config.get("id2label").size()).isEqualTo(6);
+    }
+
+    @Test
+    void aPoolingTheEncoderDoesNotHaveIsRefused() throws IOException {
+        Path r = recipe("cls-pool", "{type: classification, pooling: cls}", "{max_steps: 1}");
+        Result res = ModelCommandsTest.run("tune", r.toString());
+        assertThat(res.code()).isEqualTo(1);
+        assertThat(res.err()).contains("method.pooling 'cls' is not available for this encoder");
     }
 
     @Test

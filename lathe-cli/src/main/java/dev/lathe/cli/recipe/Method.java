@@ -10,8 +10,7 @@ import java.util.List;
 
 /**
  * The fine-tuning method of a recipe, chosen by {@code method.type}; each type takes only its own keys.
- * The schema covers every method of the tune issue; which ones the runner can carry out today is
- * {@link RecipeRunner}'s business (the others are refused there with a clear message).
+ * The schema covers every method of the tune issue, and {@link RecipeRunner} carries out each.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({

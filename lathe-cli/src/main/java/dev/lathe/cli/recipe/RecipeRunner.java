@@ -8,6 +8,7 @@ import dev.lathe.models.hub.ModelRef;
 import dev.lathe.models.load.LoadedModel;
 import dev.lathe.models.load.ModelLoader;
 import dev.lathe.models.load.ModelSpec;
+import dev.lathe.models.tokenizer.Tokenizer;
 import dev.lathe.tune.data.ColumnMapping;
 import dev.lathe.tune.data.DatasetPreparation;
 import dev.lathe.tune.data.Example;
@@ -26,12 +27,20 @@ import dev.lathe.tune.data.tokenize.PromptFormat;
 import dev.lathe.tune.data.tokenize.TokenizationConfig;
 import dev.lathe.tune.data.tokenize.TokenizationReport;
 import dev.lathe.tune.data.tokenize.TokenizedSplit;
+import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.TargetModules;
+import dev.lathe.tune.peft.ia3.IA3Config;
+import dev.lathe.tune.peft.ia3.IA3Model;
+import dev.lathe.tune.peft.prefix.PrefixTuningConfig;
+import dev.lathe.tune.peft.prefix.PrefixTuningModel;
+import dev.lathe.tune.peft.prompt.PromptTuningConfig;
+import dev.lathe.tune.peft.prompt.PromptTuningModel;
 import dev.lathe.tune.peft.lora.LoraAdapters;
 import dev.lathe.tune.peft.lora.LoraConfig;
 import dev.lathe.tune.peft.lora.LoraModel;
 import dev.lathe.tune.train.FullFineTuning;
 import dev.lathe.tune.train.LoraTraining;
+import dev.lathe.tune.train.PeftTraining;
 import dev.lathe.tune.train.TokenizedExample;
 import dev.lathe.tune.train.TrainableModel;
 import dev.lathe.tune.train.Trainer;
@@ -53,8 +62,9 @@ import java.util.Objects;
  * (read, clean, split; the dataset report on the console and as JSON), tokenize it, measure the base
  * model's validation and test loss, train, measure again, and write the outputs into a fresh run folder:
  * the adapter in PEFT's format ({@code adapter/}) or the fully tuned model as a Hugging Face folder
- * ({@code model/}), {@code metrics.jsonl}, checkpoints, the reports and {@code summary.json}. Methods the
- * schema describes but this runner cannot carry out yet are refused before any work starts.
+ * ({@code model/}), {@code metrics.jsonl}, checkpoints, the reports and {@code summary.json}. Every method
+ * of the schema runs: full, BitFit, LoRA, prompt tuning, prefix tuning and IA3 here, classification heads
+ * in {@link ClassificationRun}.
  */
 public final class RecipeRunner {
     static final String SUMMARY_FILE = "summary.json";
@@ -128,15 +138,26 @@ public final class RecipeRunner {
             throw new RecipeException(source + ": data.path: the dataset " + data + " does not exist"
                     + " (relative paths resolve against the recipe's folder)");
         }
-        ModelSpec spec = modelSpec(r.model(), folder, source);
+        boolean classification = r.method() instanceof Method.Classification;
+        ModelSpec spec = classification ? null : modelSpec(r.model(), folder, source);
         String name = r.name() != null ? r.name() : defaultName;
         Path root = overrides.output() != null ? overrides.output() : folder.resolve(r.output().dir()).normalize();
         Path runDir = runFolder(root, name, overrides.resume());
+        if (classification) {
+            console.println("lathe tune: " + name + " -> " + runDir);
+            return ClassificationRun.run(this, loader, console, r, folder, source, name, data, runDir, overrides);
+        }
 
         console.println("lathe tune: " + name + " -> " + runDir);
         try (LoadedModel model = loader.load(spec)) {
             ExampleTokenizer tokenizer = tokenizer(r.tokenization(), model, source);
-            Splits splits = prepare(r, data, model, runDir);
+            int virtual = r.method() instanceof Method.PromptTuning p ? p.numVirtualTokens() : 0;
+            if (tokenizer.config().maxLength() + virtual > model.model().contextLength()) {
+                throw new RecipeException(source + ": tokenization.max_length " + tokenizer.config().maxLength()
+                        + " plus " + virtual + " virtual tokens exceeds the model's context length "
+                        + model.model().contextLength());
+            }
+            Splits splits = prepare(r, data, model.tokenizer(), runDir);
             List<TokenizedSplit> tokenized = List.of(tokenizer.tokenize("train", splits.train()),
                     tokenizer.tokenize("validation", splits.validation()), tokenizer.tokenize("test", splits.test()));
             TokenizationReport tokReport = TokenizationReport.of(tokenizer, tokenized);
@@ -148,10 +169,10 @@ public final class RecipeRunner {
 
     private static void checkMethod(Recipe r, String source) {
         switch (r.method()) {
-            case Method.Full f -> { }
-            case Method.Lora l -> { }
-            default -> throw new UnsupportedOperationException(source + ": method.type '" + r.method().type()
-                    + "' is not available yet in lathe tune (available: full, lora)");
+            case Method.Classification c -> {
+                return;
+            }
+            default -> { }
         }
         if (r.training().earlyStopping() != null && !r.training().earlyStopping().metric().equals("val_loss")) {
             throw new RecipeException(source + ": training.early_stopping.metric '" + r.training().earlyStopping().metric()
@@ -198,14 +219,14 @@ public final class RecipeRunner {
     }
 
     /** Read, clean, split; prints and writes the dataset report. */
-    private Splits prepare(Recipe r, Path data, LoadedModel model, Path runDir) {
+    Splits prepare(Recipe r, Path data, Tokenizer tokenizer, Path runDir) {
         Recipe.Data d = r.data();
         Shape shape = d.shape() == null ? null : Shape.valueOf(d.shape().toUpperCase(Locale.ROOT));
         List<Example> read = DatasetReader.read(data, new ColumnMapping(d.columns()), shape);
         if (d.maxRecords() > 0 && read.size() > d.maxRecords()) {
             read = sample(read, d.maxRecords(), r.split().seed());
         }
-        java.util.function.ToIntFunction<String> tokens = text -> model.tokenizer().encode(text, false).length;
+        java.util.function.ToIntFunction<String> tokens = text -> tokenizer.encode(text, false).length;
         Recipe.Cleaning c = r.cleaning();
         boolean anyLimit = c.minChars() > 0 || c.maxChars() > 0 || c.minTokens() > 0 || c.maxTokens() > 0;
         CleaningPipeline cleaning = CleaningPipeline.standard(c.pii() ? new PiiRedactor(PiiRegistry.withDefaults()) : null,
@@ -252,17 +273,7 @@ public final class RecipeRunner {
         TrainableModel trainable = trainable(r, spec, model);
         long count = trainable.trainableParameters().values().stream().mapToLong(x -> x.numel()).sum();
         int padId = model.tokenizer().pad().or(() -> model.tokenizer().eos()).map(x -> x.id()).orElse(0);
-        TrainerConfig.Builder cb = TrainerConfig.builder(runDir).epochs(t.epochs()).maxSteps(t.maxSteps())
-                .batchSize(t.batchSize()).gradAccumulation(t.gradAccumulation())
-                .optimizer(AdamW.Config.defaults().withLr(t.lr()).withWeightDecay(t.weightDecay()))
-                .schedule(TrainerConfig.ScheduleKind.valueOf(t.schedule().toUpperCase(Locale.ROOT)))
-                .warmupSteps(t.warmupSteps()).maxGradNorm(t.maxGradNorm()).seed(t.seed()).padId(padId)
-                .evalSteps(t.evalSteps()).keepBest(t.keepBest()).saveSteps(t.saveSteps()).keepLast(t.keepLast())
-                .console(console);
-        if (t.earlyStopping() != null) {
-            cb.earlyStopping(t.earlyStopping().patience(), t.earlyStopping().minDelta());
-        }
-        TrainerConfig config = cb.build();
+        TrainerConfig config = trainerConfig(t, runDir, padId).build();
         Trainer trainer = new Trainer(trainable, train, validation, config);
         console.printf(Locale.ROOT, "method %s: %,d trainable parameters; %d training sequences, %d steps%n",
                 r.method().type(), count, train.size(), trainer.totalSteps());
@@ -319,8 +330,48 @@ public final class RecipeRunner {
                 yield TrainableModel.lora(LoraModel.create(model.model(), "default", config, r.training().seed()),
                         "default");
             }
-            default -> throw new IllegalStateException("unchecked method " + r.method().type());
+            case Method.BitFit b -> TrainableModel.bitFit(model.model());
+            case Method.PromptTuning p -> {
+                AdapterBase.Decoder base = new AdapterBase.Decoder(model.model());
+                PromptTuningConfig config = PromptTuningConfig.of(base, p.numVirtualTokens())
+                        .withBaseModel(baseModelName(spec));
+                int[] initIds = null;
+                if (p.initText() != null) {
+                    // PEFT tokenises the init text with the tokenizer's special tokens.
+                    config = config.withTextInit(p.initText(), baseModelName(spec));
+                    initIds = model.tokenizer().encode(p.initText(), true);
+                }
+                yield TrainableModel.peft(PromptTuningModel.create(base, config, initIds, r.training().seed()));
+            }
+            case Method.PrefixTuning p -> {
+                AdapterBase.Decoder base = new AdapterBase.Decoder(model.model());
+                yield TrainableModel.peft(PrefixTuningModel.create(base, PrefixTuningConfig.of(base, p.numVirtualTokens())
+                        .withBaseModel(baseModelName(spec)), r.training().seed()));
+            }
+            case Method.Ia3 i -> {
+                TargetModules ff = i.feedforwardModules().isEmpty() ? null
+                        : TargetModules.of(i.feedforwardModules().toArray(String[]::new));
+                IA3Config config = IA3Config.of(TargetModules.of(i.targetModules().toArray(String[]::new)), ff)
+                        .withBaseModel(baseModelName(spec));
+                yield TrainableModel.peft(new IA3Model(new AdapterBase.Decoder(model.model()), config, r.training().seed()));
+            }
+            case Method.Classification c -> throw new IllegalStateException("classification runs in ClassificationRun");
         };
+    }
+
+    /** The trainer settings of the recipe's training section. */
+    TrainerConfig.Builder trainerConfig(Recipe.Training t, Path runDir, int padId) {
+        TrainerConfig.Builder cb = TrainerConfig.builder(runDir).epochs(t.epochs()).maxSteps(t.maxSteps())
+                .batchSize(t.batchSize()).gradAccumulation(t.gradAccumulation())
+                .optimizer(AdamW.Config.defaults().withLr(t.lr()).withWeightDecay(t.weightDecay()))
+                .schedule(TrainerConfig.ScheduleKind.valueOf(t.schedule().toUpperCase(Locale.ROOT)))
+                .warmupSteps(t.warmupSteps()).maxGradNorm(t.maxGradNorm()).seed(t.seed()).padId(padId)
+                .evalSteps(t.evalSteps()).keepBest(t.keepBest()).saveSteps(t.saveSteps()).keepLast(t.keepLast())
+                .console(console);
+        if (t.earlyStopping() != null) {
+            cb.earlyStopping(t.earlyStopping().patience(), t.earlyStopping().minDelta());
+        }
+        return cb;
     }
 
     /** PEFT's {@code base_model_name_or_path}: the hub repository id, or the model's path. */
@@ -374,8 +425,11 @@ public final class RecipeRunner {
                 LoraAdapters.save(l.model(), "default", dir);
                 return dir;
             }
-            case dev.lathe.tune.train.PeftTraining p -> throw new IllegalStateException("unchecked method: "
-                    + "lathe tune saves LoRA and full fine-tuning only");
+            case PeftTraining p -> {
+                Path dir = runDir.resolve("adapter");
+                p.adapter().save(dir);
+                return dir;
+            }
             case FullFineTuning f -> {
                 Path dir = runDir.resolve("model");
                 Files.createDirectories(dir);
@@ -392,7 +446,7 @@ public final class RecipeRunner {
         }
     }
 
-    private static void writeJson(Path file, Object value) throws IOException {
+    static void writeJson(Path file, Object value) throws IOException {
         AtomicFile.write(file, (JSON.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

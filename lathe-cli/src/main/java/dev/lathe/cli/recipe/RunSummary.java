@@ -16,6 +16,14 @@ public record RunSummary(String recipe, String name, String runDir, String model
         Figures validationAfter, Figures testBefore, Figures testAfter, long steps, boolean stoppedEarly, long bestStep,
         double trainSeconds, double tokensPerSecond, String weights, Map<String, Object> overrides) {
 
-    /** Mean loss per scored token and its exponential; null figures when the split is empty. */
-    public record Figures(double loss, double perplexity) {}
+    /**
+     * Mean loss per scored token and its exponential; for classification also accuracy and macro-F1 (null
+     * otherwise, and left out of the JSON). A split that is empty has null figures.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Figures(double loss, double perplexity, Double accuracy, Double macroF1) {
+        public Figures(double loss, double perplexity) {
+            this(loss, perplexity, null, null);
+        }
+    }
 }
