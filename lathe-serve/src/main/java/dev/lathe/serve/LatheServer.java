@@ -95,7 +95,7 @@ public final class LatheServer implements AutoCloseable {
                             + " (set require_api_key: true to require them)");
             ServerContext context = new ServerContext(registry, auth, new RateLimiter(),
                     config.rateLimits().toRateLimits(), meters, config.maxBodyBytes(), config.corsOrigins(), accessLog,
-                    config.logPrompts(), () -> reload(registry, configFile, log), "fp_" + shortHash(fingerprint));
+                    config.logPrompts(), () -> reload(registry, auth, configFile, log), "fp_" + shortHash(fingerprint));
             Javalin app = Javalin.create(cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
                 cfg.http.maxRequestSize = config.maxBodyBytes();
@@ -118,9 +118,17 @@ public final class LatheServer implements AutoCloseable {
         }
     }
 
-    /** Re-reads the config file's adapters (if any) and unloads adapters whose folder changed. */
-    private static List<String> reload(ModelRegistry registry, Path configFile, Consumer<String> log) {
+    /** Re-reads the keys file and the config file's adapters (if any), and unloads adapters whose folder changed. */
+    private static List<String> reload(ModelRegistry registry, Authenticator auth, Path configFile,
+            Consumer<String> log) {
         List<String> changes = new ArrayList<>();
+        if (auth.hasKeys()) {
+            try {
+                changes.add("keys file re-read: " + auth.reloadKeys() + " keys");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot re-read the keys file", e);
+            }
+        }
         if (configFile != null) {
             ServerConfig fresh;
             try {

@@ -12,7 +12,7 @@ public final class Authenticator {
     /** The caller of a server without keys. */
     public static final String ANONYMOUS = "anonymous";
 
-    private final KeyStore keys;
+    private volatile KeyStore keys;
     private final boolean required;
 
     /** {@code keys} may be null only when not required. */
@@ -26,6 +26,14 @@ public final class Authenticator {
 
     public boolean required() {
         return required;
+    }
+
+    /** Re-reads the keys file (keys added or revoked since start take effect); returns how many keys it holds. */
+    public int reloadKeys() throws java.io.IOException {
+        if (keys == null) return 0;
+        KeyStore fresh = KeyStore.open(keys.file());
+        keys = fresh;
+        return fresh.keys().size();
     }
 
     /** Whether a keys file is configured (admin routes then always need a key). */

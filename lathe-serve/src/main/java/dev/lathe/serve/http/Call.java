@@ -23,6 +23,8 @@ final class Call {
     final ApiKey key;
     private RateLimiter.Admission admission;
     String model;
+    /** OpenAI's {@code user}: the caller's end-user id, logged for abuse tracing. */
+    String user;
     int promptTokens;
     int completionTokens;
     String prompt;

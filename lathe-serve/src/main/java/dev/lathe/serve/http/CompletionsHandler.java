@@ -26,6 +26,7 @@ final class CompletionsHandler {
     static void handle(Call call) throws IOException {
         CompletionRequest req = CompletionRequest.parse(call.json());
         call.model = req.model();
+        call.user = req.user();
         if (req.echo() && req.logprobs() != null) {
             throw OpenAiException.unsupported("echo", "echo together with logprobs (prompt logprobs are not computed)");
         }

@@ -30,6 +30,8 @@ final class Guard {
     void handle(Context ctx, Route route) {
         long started = System.nanoTime();
         ctx.attribute(HANDLED, true);
+        String requestId = Ids.next("req_");
+        ctx.header("x-request-id", requestId);
         Call call = null;
         try {
             cors(ctx);
@@ -54,7 +56,7 @@ final class Guard {
                     .tag("route", route.path()).tag("method", route.method().name())
                     .tag("status", Integer.toString(status)).register(server.meters())
                     .record(nanos, TimeUnit.NANOSECONDS);
-            accessLog(ctx, route, call, status, nanos);
+            accessLog(ctx, route, call, status, nanos, requestId);
         }
     }
 
@@ -107,9 +109,10 @@ final class Guard {
         ctx.result(OpenAiJson.write(e.body()));
     }
 
-    private void accessLog(Context ctx, Route route, Call call, int status, long nanos) {
+    private void accessLog(Context ctx, Route route, Call call, int status, long nanos, String requestId) {
         ObjectNode line = OpenAiJson.MAPPER.createObjectNode();
         line.put("time", Instant.now().toString());
+        line.put("request_id", requestId);
         line.put("remote", ctx.req().getRemoteAddr());
         line.put("method", route.method().name());
         line.put("path", ctx.path());
@@ -118,6 +121,7 @@ final class Guard {
         if (call != null) {
             line.put("key", call.keyName());
             if (call.model != null) line.put("model", call.model);
+            if (call.user != null) line.put("user", call.user);
             if (call.promptTokens > 0 || call.completionTokens > 0) {
                 line.put("prompt_tokens", call.promptTokens);
                 line.put("completion_tokens", call.completionTokens);

@@ -35,6 +35,10 @@ final class PipelineChatHandler {
             throw OpenAiException.badParam("n", "model '" + req.model() + "' is a pipeline and answers one choice;"
                     + " send n = 1 (got " + req.n() + ")");
         }
+        if (req.tools() != null || req.responseFormat() != null) {
+            throw OpenAiException.badParam(req.tools() != null ? "tools" : "response_format", "model '" + req.model()
+                    + "' is a pipeline that decides its own replies; it takes neither tools nor response_format");
+        }
         ChatPipeline.Step step = pipeline.route(req.messages());
         String content;
         String finish = "stop";
@@ -55,7 +59,7 @@ final class PipelineChatHandler {
                     SamplingFields fields = new SamplingFields(f.maxTokens(), f.temperature(), f.topP(), f.seed(),
                             f.presencePenalty(), f.frequencyPenalty(), f.logitBias(), stop, false, 0);
                     List<Submission.Job> jobs = List.of(new Submission.Job(prompt,
-                            Sampling.params(model, fields, DEFAULT_MAX_TOKENS, false, 0)));
+                            Sampling.params(model, fields, DEFAULT_MAX_TOKENS, false, 0), null));
                     Submission submission = new Submission(lease.model().scheduler(), jobs, false, "messages");
                     call.admit(prompt.length + jobs.get(0).params().maxTokens());
                     submission.submit(lease.model().scheduler(), "messages");

@@ -20,6 +20,7 @@ public final class Routes {
             new Route(GET, "/v1/models/{id}", Access.API_KEY, Models::get),
             new Route(POST, "/v1/completions", Access.API_KEY, CompletionsHandler::handle),
             new Route(POST, "/v1/chat/completions", Access.API_KEY, ChatHandler::handle),
+            new Route(POST, "/v1/embeddings", Access.API_KEY, EmbeddingsHandler::handle),
             new Route(POST, "/models/{id}", Access.API_KEY, HfHandler::inference),
             new Route(POST, "/generate", Access.API_KEY, HfHandler::generate),
             new Route(POST, "/generate_stream", Access.API_KEY, HfHandler::generateStream),

@@ -5,6 +5,7 @@ import dev.lathe.models.generate.CancellationToken;
 import dev.lathe.models.generate.Generation;
 import dev.lathe.models.generate.GenerationRequest;
 import dev.lathe.models.generate.SamplingParams;
+import dev.lathe.models.generate.TokenConstraint;
 import dev.lathe.serve.openai.OpenAiException;
 import dev.lathe.serve.scheduler.QueueFullException;
 import dev.lathe.serve.scheduler.RequestTimeoutException;
@@ -25,8 +26,12 @@ import java.util.concurrent.TimeUnit;
  * stops them all (client gone, or a sibling failed to queue). Scheduler exceptions become OpenAI errors.
  */
 final class Submission {
-    /** One choice to generate: its prompt ids and parameters. */
-    record Job(int[] promptIds, SamplingParams params) {}
+    /** One choice to generate: its prompt ids, parameters and constraint (null for none; one per job). */
+    record Job(int[] promptIds, SamplingParams params, TokenConstraint constraint) {
+        Job(int[] promptIds, SamplingParams params) {
+            this(promptIds, params, null);
+        }
+    }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final List<CancellationToken> cancellations = new ArrayList<>();
@@ -43,7 +48,8 @@ final class Submission {
             CancellationToken token = new CancellationToken();
             Job job = jobs.get(i);
             GenerationRequest r = new GenerationRequest(job.promptIds(), job.params(), stream
-                    ? (id, delta, lp) -> events.add(new Event.Token(choice, id, delta, lp)) : null, token);
+                    ? (id, delta, lp) -> events.add(new Event.Token(choice, id, delta, lp)) : null, token,
+                    job.constraint());
             try {
                 scheduler.validate(r);
             } catch (RuntimeException e) {

@@ -14,9 +14,13 @@ import java.util.Map;
  *
  * @param messages system/user/assistant/tool turns; text parts of array contents are joined; OpenAI's
  *     {@code developer} role is given to templates as {@code system}, which is what they know
+ * @param responseFormat {@code response_format} as sent (read by dev.lathe.serve.structured), or null
+ * @param tools {@code tools} as sent (read by dev.lathe.serve.tools), or null
+ * @param toolChoice {@code tool_choice} as sent, or null
  */
 public record ChatCompletionRequest(String model, List<ChatMessage> messages, int n, SamplingFields sampling,
-        boolean stream, boolean includeUsage, String user) {
+        boolean stream, boolean includeUsage, String user, JsonNode responseFormat, JsonNode tools,
+        JsonNode toolChoice) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What this server does not do yet, answered 400 naming the parameter rather than ignored. */
@@ -49,27 +53,25 @@ public record ChatCompletionRequest(String model, List<ChatMessage> messages, in
         boolean includeUsage = StreamOptions.includeUsage(f, stream);
         String user = f.string("user");
         JsonNode format = f.raw("response_format");
-        if (format != null && !(format.isObject() && "text".equals(format.path("type").asText()) && format.size() == 1)) {
-            throw OpenAiException.unsupported("response_format", "only {\"type\": \"text\"}; json_object and"
-                    + " json_schema need constrained decoding, which this server does not have yet");
-        }
+        JsonNode tools = f.raw("tools");
+        JsonNode toolChoice = f.raw("tool_choice");
         Boolean store = f.bool("store");
         if (Boolean.TRUE.equals(store)) {
             throw OpenAiException.unsupported("store", "this server does not store completions");
         }
         f.rejectUnsupported(UNSUPPORTED);
-        // metadata only tags stored completions, and nothing is stored; parallel_tool_calls means nothing without tools.
+        // metadata only tags stored completions, and nothing is stored; parallel_tool_calls: one call per reply at most
+        // is forced, more are parsed when the model writes them.
         f.accept("metadata", "parallel_tool_calls");
         f.rejectUnread();
-        return new ChatCompletionRequest(model, messages, n == null ? 1 : n, sampling, stream, includeUsage, user);
+        return new ChatCompletionRequest(model, messages, n == null ? 1 : n, sampling, stream, includeUsage, user,
+                format, tools, toolChoice);
     }
 
     private static Map<String, String> unsupported() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("tools", "function calling needs tool-call parsing, which this server does not have yet");
-        m.put("tool_choice", "function calling is not implemented yet");
-        m.put("functions", "function calling is not implemented yet");
-        m.put("function_call", "function calling is not implemented yet");
+        m.put("functions", "the deprecated 'functions' API; use 'tools'");
+        m.put("function_call", "the deprecated 'function_call'; use 'tool_choice'");
         m.put("audio", "the served models are text-only");
         m.put("modalities", "the served models are text-only");
         m.put("prediction", "predicted outputs are not implemented");

@@ -1,7 +1,9 @@
 package dev.lathe.serve.registry;
 
 import dev.lathe.models.load.LoadedModel;
+import dev.lathe.serve.embeddings.EmbeddingService;
 import dev.lathe.serve.scheduler.Scheduler;
+import dev.lathe.serve.structured.TokenVocabulary;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +26,8 @@ public final class ServedModel {
     private volatile boolean retired;
     private volatile boolean closed;
     private volatile long lastUsedNanos = System.nanoTime();
+    private TokenVocabulary vocabulary;
+    private EmbeddingService embeddings;
 
     ServedModel(String name, LoadedModel model, Scheduler scheduler, String adapterOf, long created, long bytes,
             Runnable closer) {
@@ -46,6 +50,18 @@ public final class ServedModel {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The bytes of every token, for constrained decoding; built on first use (a trie walk per tokenizer). */
+    public synchronized TokenVocabulary vocabulary() {
+        if (vocabulary == null) vocabulary = TokenVocabulary.of(model.tokenizer(), model.model().vocabSize());
+        return vocabulary;
+    }
+
+    /** This model as an embedder (mean-pooled final hidden states), made on first use. */
+    public synchronized EmbeddingService embeddings() {
+        if (embeddings == null) embeddings = EmbeddingService.decoder(name, model.model(), model.tokenizer(), false);
+        return embeddings;
     }
 
     /** The base model's name for an adapter, null for a base. */

@@ -38,7 +38,7 @@ final class ScheduledRequest implements TokenListener {
         this.submittedNanos = submittedNanos;
         this.deadlineNanos = submittedNanos + timeoutNanos;
         this.sequence = new SequenceState(model,
-                new GenerationRequest(request.promptIds(), request.params(), this, stop), decoder);
+                new GenerationRequest(request.promptIds(), request.params(), this, stop, request.constraint()), decoder);
     }
 
     int promptTokens() {

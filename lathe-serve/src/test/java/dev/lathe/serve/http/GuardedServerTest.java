@@ -157,10 +157,15 @@ class GuardedServerTest {
     }
 
     @Test
-    void reloadNeedsAKey() throws Exception {
+    void reloadNeedsAKeyAndPicksUpKeysAddedSinceStart() throws Exception {
         OpenAiErrorsTest.error(server.post("/admin/reload", "{}"), 401);
+        String dave = KeyStore.open(dir.resolve("keys.json")).add("dave", null, null);
+        OpenAiErrorsTest.error(server.get("/v1/models", "Authorization", "Bearer " + dave), 401);
         HttpResponse<String> r = server.post("/admin/reload", "{}", "Authorization", "Bearer " + bob);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(JSON.readTree(r.body()).get("reloaded").isArray()).isTrue();
+        assertThat(r.body()).contains("keys file re-read: 4 keys");
+        HttpResponse<String> now = server.get("/v1/models", "Authorization", "Bearer " + dave);
+        assertThat(now.statusCode()).isEqualTo(200);
+        assertThat(now.headers().firstValue("x-request-id").orElseThrow()).startsWith("req_");
     }
 }
