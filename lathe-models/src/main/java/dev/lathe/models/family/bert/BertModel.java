@@ -38,6 +38,11 @@ import java.util.function.Function;
  * ops, so the same forward trains (weights that require gradients get them) and, under
  * {@link Autograd#noGrad}, infers without recording anything.
  *
+ * <p>Adapters: {@link #forward(int[][], int[][], int[][], LinearHook)} computes the six projections of every
+ * layer through a {@link LinearHook} (query, key, value as Q, K, V; attention.output.dense as O;
+ * intermediate.dense as UP; output.dense as DOWN; see {@link #linear}), so LoRA and IA3 wrap them, and honours
+ * the {@link VirtualTokens} (prompt tuning) and {@link KeyValuePrefix} (prefix tuning) capabilities.
+ *
  * <p>{@link #sentenceEmbeddings} is the sentence-transformers pipeline of all-MiniLM-L6-v2: mean
  * pooling of the last hidden state over the attention mask, then L2 normalisation.
  *
