@@ -64,12 +64,14 @@ final class ModelSelection {
             double encoderSeconds = (System.nanoTime() - t1) / 1e9;
             long generatorParams = parameters(generator);
             long encoderParams = encoder.parameters().values().stream().mapToLong(t -> t.numel()).sum();
-            console.summary("Generator: %s, %,d parameters, %d-token context, %,d-token vocabulary, loaded in %.1f s;"
-                            + " it is tiny (trained on children's stories), so expect weak answers: the figures below show how"
-                            + " much LoRA moves it towards support replies. Encoder: all-MiniLM-L6-v2 (%,d parameters, %d"
-                            + " dimensions, mean pooling) from %s, ready in %.1f s.",
+            boolean bundled = spec instanceof ModelSpec.Llama2c l && l.checkpoint().endsWith(DEFAULT_GENERATOR);
+            console.summary("Generator: %s, %,d parameters, %d-token context, %,d-token vocabulary, loaded in %.1f s%s."
+                            + " Encoder: all-MiniLM-L6-v2 (%,d parameters, %d dimensions, mean pooling) from %s, ready in"
+                            + " %.1f s.",
                     spec.describe(), generatorParams, generator.model().contextLength(), generator.model().vocabSize(),
-                    generatorSeconds, encoderParams, encoder.hiddenSize(), dir, encoderSeconds);
+                    generatorSeconds, bundled ? "; it is tiny and was trained on children's stories, so expect weak"
+                            + " answers: the figures below show how far LoRA moves it towards support replies" : "",
+                    encoderParams, encoder.hiddenSize(), dir, encoderSeconds);
             return new Selected(spec, generator, dir, tokenizer, encoder);
         }
     }
