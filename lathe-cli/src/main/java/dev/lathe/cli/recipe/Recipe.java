@@ -129,6 +129,7 @@ public record Recipe(String name, Data data, Cleaning cleaning, Split split, Mod
      * @param lossOn     completion or all
      * @param packing    pack plain-text records into full-length chunks
      * @param format     auto (the model's chat template when it has one, else plain), plain, or chat_template
+     *                   (the model's, or ChatML for a model without one)
      */
     public record Tokenization(Integer maxLength, String truncation, String lossOn, Boolean packing, String format) {
         public Tokenization {
