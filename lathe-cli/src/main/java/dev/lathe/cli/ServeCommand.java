@@ -36,6 +36,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "repeatable; loaded on first use.")
     List<String> adapters = new ArrayList<>();
 
+    @Option(names = "--embedding-model", paramLabel = "[NAME=]FOLDER",
+            description = "A BERT-family sentence embedder (Hugging Face folder) served on /v1/embeddings (repeatable).")
+    List<String> embeddingModels = new ArrayList<>();
+
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML or JSON server config (docs/serving.md).")
     Path config;
 
@@ -61,6 +65,13 @@ final class ServeCommand implements Callable<Integer> {
             ServerConfig c = config == null ? ServerConfig.defaults() : ServerConfig.read(config);
             c = c.withOverrides(host, port, apiKeys, requireApiKey).with(modelEntries(), List.of());
             c = c.with(List.of(), adapterEntries(c));
+            List<ServerConfig.ModelEntry> embedders = new ArrayList<>();
+            for (String e : embeddingModels) {
+                int eq = e.indexOf('=');
+                embedders.add(eq > 0 ? new ServerConfig.ModelEntry(e.substring(0, eq), e.substring(eq + 1), null)
+                        : new ServerConfig.ModelEntry(null, e, null));
+            }
+            c = c.withEmbeddingModels(embedders);
             ModelLoader loader = CliSupport.loader(err);
             LatheServer server = LatheServer.start(c, config, loader::load, msg -> {
                 err.println("lathe serve: " + msg);

@@ -1,6 +1,9 @@
 package dev.lathe.serve;
 
+import dev.lathe.models.family.bert.BertModel;
 import dev.lathe.models.load.LoadedModel;
+import dev.lathe.models.tokenizer.Tokenizer;
+import dev.lathe.serve.embeddings.EmbeddingService;
 import dev.lathe.models.load.ModelSpec;
 import dev.lathe.serve.auth.Authenticator;
 import dev.lathe.serve.auth.KeyStore;
@@ -62,7 +65,7 @@ public final class LatheServer implements AutoCloseable {
      */
     public static LatheServer start(ServerConfig config, Path configFile, ModelSource source, Consumer<String> log,
             Consumer<String> accessLog) throws IOException {
-        if (config.models().isEmpty()) {
+        if (config.models().isEmpty() && config.embeddingModels().isEmpty()) {
             throw new IllegalArgumentException("no model to serve: give --model or a config file with 'models'");
         }
         boolean loopback = isLoopback(config.host());
@@ -89,6 +92,18 @@ public final class LatheServer implements AutoCloseable {
                         + (System.nanoTime() - started) / 1_000_000 + " ms");
             }
             defineAdapters(registry, config.adapters());
+            for (ServerConfig.ModelEntry e : config.embeddingModels()) {
+                Path dir = Path.of(e.model());
+                String name = e.name() != null ? e.name() : ModelNames.fromPath(dir.toAbsolutePath().normalize()
+                        .getFileName().toString());
+                BertModel bert = BertModel.load(dir);
+                Tokenizer tokenizer = Tokenizer.load(dir);
+                registry.addEmbedder(name, EmbeddingService.bert(name, bert, tokenizer, false), () -> {
+                    tokenizer.close();
+                    bert.close();
+                });
+                log.accept("loaded embedding model '" + name + "' from " + dir);
+            }
             Authenticator auth = new Authenticator(keys, required);
             log.accept(required ? "API keys required (" + keys.keys().size() + " keys in " + config.apiKeys() + ")"
                     : "API keys not required: bound to loopback " + config.host()

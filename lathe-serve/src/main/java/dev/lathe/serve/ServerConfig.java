@@ -24,6 +24,7 @@ import java.util.List;
  * @param models base models, each {@code {name, model, tokenizer}} with {@code model} in any form
  *     {@code --model} accepts
  * @param adapters named adapters, each {@code {name, base, path}} (a PEFT LoRA folder)
+ * @param embeddingModels BERT-family sentence embedders (Hugging Face folders), {@code /v1/embeddings} only
  * @param apiKeys the keys file (see {@link dev.lathe.serve.auth.KeyStore}); null = none
  * @param requireApiKey null = required unless bound to loopback
  * @param corsOrigins browser origins allowed ("*" for any); empty = CORS off
@@ -33,7 +34,8 @@ import java.util.List;
  * @param adapterMemoryMb memory for merged adapter weights before the least recently used is unloaded
  * @param logPrompts whether access-log lines include prompt text
  */
-public record ServerConfig(String host, Integer port, List<ModelEntry> models, List<AdapterEntry> adapters, Path apiKeys,
+public record ServerConfig(String host, Integer port, List<ModelEntry> models, List<AdapterEntry> adapters,
+        List<ModelEntry> embeddingModels, Path apiKeys,
         Boolean requireApiKey, List<String> corsOrigins, Long maxBodyBytes, Limits rateLimits, Scheduling scheduler,
         Long adapterMemoryMb, Boolean logPrompts) {
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -47,6 +49,7 @@ public record ServerConfig(String host, Integer port, List<ModelEntry> models, L
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         models = models == null ? List.of() : List.copyOf(models);
         adapters = adapters == null ? List.of() : List.copyOf(adapters);
+        embeddingModels = embeddingModels == null ? List.of() : List.copyOf(embeddingModels);
         corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
         maxBodyBytes = maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max_body_bytes must be at least 1024");
@@ -84,7 +87,7 @@ public record ServerConfig(String host, Integer port, List<ModelEntry> models, L
 
     /** An empty configuration (everything default, nothing served yet). */
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Reads a YAML ({@code .yaml}/{@code .yml}) or JSON file; relative paths resolve against its folder. */
@@ -121,7 +124,12 @@ public record ServerConfig(String host, Integer port, List<ModelEntry> models, L
             }
             a.add(new AdapterEntry(e.name(), e.base(), dir.resolve(e.path())));
         }
-        return new ServerConfig(host, port, m, a, apiKeys == null ? null : dir.resolve(apiKeys), requireApiKey,
+        List<ModelEntry> e = new ArrayList<>();
+        for (ModelEntry x : embeddingModels) {
+            if (x.model() == null) throw new IllegalArgumentException("embedding_models: every entry needs 'model'");
+            e.add(new ModelEntry(x.name(), dir.resolve(x.model()).toString(), null));
+        }
+        return new ServerConfig(host, port, m, a, e, apiKeys == null ? null : dir.resolve(apiKeys), requireApiKey,
                 corsOrigins, maxBodyBytes, rateLimits, scheduler, adapterMemoryMb, logPrompts);
     }
 
@@ -131,14 +139,22 @@ public record ServerConfig(String host, Integer port, List<ModelEntry> models, L
         m.addAll(moreModels);
         List<AdapterEntry> a = new ArrayList<>(adapters);
         a.addAll(moreAdapters);
-        return new ServerConfig(host, port, m, a, apiKeys, requireApiKey, corsOrigins, maxBodyBytes, rateLimits,
-                scheduler, adapterMemoryMb, logPrompts);
+        return new ServerConfig(host, port, m, a, embeddingModels, apiKeys, requireApiKey, corsOrigins, maxBodyBytes,
+                rateLimits, scheduler, adapterMemoryMb, logPrompts);
+    }
+
+    /** This configuration with more embedding models. */
+    public ServerConfig withEmbeddingModels(List<ModelEntry> more) {
+        List<ModelEntry> e = new ArrayList<>(embeddingModels);
+        e.addAll(more);
+        return new ServerConfig(host, port, models, adapters, e, apiKeys, requireApiKey, corsOrigins, maxBodyBytes,
+                rateLimits, scheduler, adapterMemoryMb, logPrompts);
     }
 
     /** This configuration bound to {@code host}/{@code port} and using {@code keys} where given (non-null). */
     public ServerConfig withOverrides(String newHost, Integer newPort, Path keys, Boolean require) {
         return new ServerConfig(newHost != null ? newHost : host, newPort != null ? newPort : port, models, adapters,
-                keys != null ? keys : apiKeys, require != null ? require : requireApiKey, corsOrigins, maxBodyBytes,
+                embeddingModels, keys != null ? keys : apiKeys, require != null ? require : requireApiKey, corsOrigins, maxBodyBytes,
                 rateLimits, scheduler, adapterMemoryMb, logPrompts);
     }
 }

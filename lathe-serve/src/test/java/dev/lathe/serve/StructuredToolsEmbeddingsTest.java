@@ -18,6 +18,7 @@ import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import dev.lathe.models.family.bert.MiniLm;
 import dev.lathe.serve.structured.TestTokenizerFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,10 @@ class StructuredToolsEmbeddingsTest {
         Files.writeString(model.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|endoftext|>\"}");
         Files.copy(Path.of("src/test/resources/chat-templates/Qwen-Qwen2.5-7B-Instruct.jinja"),
                 model.resolve("chat_template.jinja"));
+        Path minilm = MiniLm.ensureImported(dir.resolve("cache")); // imported from the langchain4j artifact's ONNX
         server = new TestServer(ServerConfig.defaults().withOverrides(null, 0, null, null).with(List.of(
-                new ServerConfig.ModelEntry("tiny", model.toString(), null)), List.of()));
+                new ServerConfig.ModelEntry("tiny", model.toString(), null)), List.of())
+                .withEmbeddingModels(List.of(new ServerConfig.ModelEntry("minilm", minilm.toString(), null))));
         client = OpenAIOkHttpClient.builder().baseUrl(server.url() + "/v1").apiKey("unused").maxRetries(0).build();
     }
 
@@ -167,6 +170,31 @@ class StructuredToolsEmbeddingsTest {
         float[] e = lc4j.embed("a blue sky").content().vector();
         assertThat(e).hasSize(128);
         for (int i = 0; i < e.length; i++) assertThat(e[i]).isCloseTo(v.get(i), org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    @Test
+    void aBertEmbeddingModelServesEmbeddingsOnlyAndRanksAParaphraseAboveAnUnrelatedSentence() throws Exception {
+        CreateEmbeddingResponse r = client.embeddings().create(EmbeddingCreateParams.builder().model("minilm")
+                .inputOfArrayOfStrings(List.of("The cat sits on the mat.", "A cat is sitting on a rug.",
+                        "Quarterly revenue grew by four percent.")).build());
+        List<List<Float>> v = r.data().stream().map(d -> d.embedding()).toList();
+        assertThat(v.get(0)).hasSize(384);
+        assertThat(dot(v.get(0), v.get(1))).isGreaterThan(dot(v.get(0), v.get(2)) + 0.2);
+        assertThat(JSON.readTree(server.get("/v1/models").body()).findValuesAsText("id")).contains("tiny", "minilm");
+        var chat = server.post("/v1/chat/completions", "{\"model\": \"minilm\", \"messages\": [{\"role\": \"user\","
+                + " \"content\": \"hi\"}]}");
+        assertThat(chat.statusCode()).isEqualTo(400);
+        assertThat(chat.body()).contains("/v1/embeddings");
+        // Hugging Face feature extraction on the same model gives the same vectors
+        JsonNode hf = JSON.readTree(server.post("/models/minilm", "{\"inputs\": [\"The cat sits on the mat.\"]}").body());
+        assertThat(hf.get(0).size()).isEqualTo(384);
+        assertThat(hf.get(0).get(5).floatValue()).isCloseTo(v.get(0).get(5), org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    static double dot(List<Float> a, List<Float> b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) s += a.get(i) * b.get(i);
+        return s;
     }
 
     static Map<String, JsonValue> toJsonValues(Map<String, Object> m) {

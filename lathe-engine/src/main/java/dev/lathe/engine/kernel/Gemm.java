@@ -23,7 +23,8 @@ import java.util.Arrays;
  * stored with masks. Threads split the columns of C (or the rows when C is narrow); each thread
  * runs the whole blocked loop on its part, so there is no synchronisation inside.
  *
- * <p>M == 1 (decode) and N == 1 take {@link Gemv}. beta == 0 overwrites C without reading it.
+ * <p>M == 1 (decode) and N == 1 take {@link Gemv}; a few rows times F32 weights stored (N, K) (a batched
+ * decode step) take {@link GemmSkinny}. beta == 0 overwrites C without reading it.
  * {@link #gemmScalar} is the naive triple loop: the scalar twin and the benchmark's baseline.
  */
 public final class Gemm {
@@ -90,6 +91,10 @@ public final class Gemm {
         if (n == 1) { // y(M) = op(A) x, with x the single column of op(B)
             Gemv.gemv(threads, transA, m, k, alpha, b, bType, bOff, transB ? 1 : ldb, a, DType.F32, aOff, lda,
                     beta, c, cOff, ldc);
+            return;
+        }
+        if (m <= GemmSkinny.MAX_M && !transA && transB && bType == DType.F32) { // a batched decode step
+            GemmSkinny.gemm(threads, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         long work = (long) m * n * k;

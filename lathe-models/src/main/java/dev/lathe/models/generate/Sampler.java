@@ -95,6 +95,9 @@ final class Sampler {
         if (k > 0) {
             LogitProcessors.topN(logits, vocab, k, scratch.topIds, scratch.topValues);
             for (int i = 0; i < k; i++) {
+                if (scratch.topValues[i] == Float.NEGATIVE_INFINITY) {
+                    break; // masked by a TokenConstraint: impossible, not an alternative (and not JSON-writable)
+                }
                 top.add(new Logprob(scratch.topIds[i], (float) (scratch.topValues[i] - lse)));
             }
         }

@@ -10,6 +10,9 @@
  * penalties). Reported logprobs are the log-softmax of the logits after bias and penalties, before
  * temperature and truncation (vLLM's "processed logprobs").
  *
+ * <p>A request may carry a {@link dev.lathe.models.generate.TokenConstraint} (structured output, forced
+ * tool calls): it masks the logits before the processors above and decides when EOS may come.
+ *
  * <p>Text is produced through a caller-supplied {@link dev.lathe.models.generate.TokenDecoder}, so this
  * package does not depend on any tokenizer implementation.
  */

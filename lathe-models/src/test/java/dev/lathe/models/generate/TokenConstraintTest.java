@@ -132,6 +132,19 @@ class TokenConstraintTest {
     }
 
     @Test
+    void topLogprobsListOnlyTokensTheConstraintAllows() {
+        SamplingParams p = SamplingParams.builder().temperature(1f).seed(5L).maxTokens(40).eosTokenIds(Set.of(EOS))
+                .logprobs(true).topLogprobs(20).build();
+        Generation g = new Generator(null).generate(new BigramModel(V, 64, 2),
+                new GenerationRequest(new int[] {20}, p, null, null, new RisingDigits(2, 3)));
+        assertThat(g.logprobs()).isNotEmpty().allSatisfy(lp -> {
+            assertThat(lp.top()).isNotEmpty().hasSizeLessThan(20)
+                    .allSatisfy(alt -> assertThat(alt.logprob()).isFinite());
+            assertThat(lp.logprob()).isFinite();
+        });
+    }
+
+    @Test
     void ignoreEosKeepsEosMaskedEvenWhenComplete() {
         RisingDigits c = new RisingDigits(1, 9);
         SamplingParams p = SamplingParams.builder().temperature(1f).seed(5L).maxTokens(40).eosTokenIds(Set.of(EOS))

@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code POST /v1/embeddings} on any served model (decoder models: mean-pooled final hidden states, unit
- * length), with OpenAI's input shapes, {@code encoding_format} and usage. Embedding is one forward pass
+ * {@code POST /v1/embeddings} on an embedding model (BERT family, sentence-transformers pooling) or any
+ * served generation model (mean-pooled final hidden states), unit length, with OpenAI's input shapes,
+ * {@code encoding_format} and usage. Embedding is one forward pass
  * per input on the request's own thread; it does not go through the generation scheduler.
  */
 final class EmbeddingsHandler {
@@ -31,9 +32,10 @@ final class EmbeddingsHandler {
             Integer dimensions = f.integer("dimensions");
             f.string("user");
             f.rejectUnread();
-            try (ModelRegistry.Lease lease = Models.lease(call.server, name)) {
+            java.util.Optional<dev.lathe.serve.embeddings.EmbeddingService> embedder = call.server.registry().embedder(name);
+            try (ModelRegistry.Lease lease = embedder.isPresent() ? null : Models.lease(call.server, name)) {
                 call.admit(0);
-                Embeddings e = lease.model().embeddings().embed(input, dimensions);
+                Embeddings e = (embedder.isPresent() ? embedder.get() : lease.model().embeddings()).embed(input, dimensions);
                 List<Item> data = new ArrayList<>();
                 for (int i = 0; i < e.vectors().size(); i++) data.add(new Item("embedding", i, e.encoded(i, format)));
                 call.usage(e.promptTokens(), 0);

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hugging Face's text-generation APIs: the Inference API's {@code POST /models/{id}} with
- * {@code {"inputs", "parameters"}} answering {@code [{"generated_text"}]}, and TGI's {@code POST /generate}
+ * Hugging Face's APIs: the Inference API's {@code POST /models/{id}} with {@code {"inputs", "parameters"}}
+ * answering {@code [{"generated_text"}]} (text generation) or, for an embedding model, one vector per
+ * input (feature extraction); and TGI's {@code POST /generate}
  * and {@code /generate_stream} (on the first base model, as TGI serves one) with TGI's details and token
  * events. Parameters use TGI's names ({@code max_new_tokens}, {@code do_sample}, {@code top_k} ...).
  */
@@ -43,6 +44,20 @@ final class HfHandler {
             }
         } else {
             throw OpenAiException.badParam("inputs", "'inputs' must be a string or a non-empty array of strings");
+        }
+        var embedder = call.server.registry().embedder(id);
+        if (embedder.isPresent()) { // feature extraction: one vector per input, as sentence-transformers answers
+            JsonNode parameters = f.raw("parameters");
+            if (parameters != null && !parameters.isEmpty()) {
+                throw OpenAiException.unsupported("parameters", "feature extraction takes no parameters here");
+            }
+            f.accept("options");
+            f.rejectUnread();
+            call.admit(0);
+            var e = embedder.get().embed(new dev.lathe.serve.embeddings.EmbeddingInput.Texts(texts), null);
+            call.usage(e.promptTokens(), 0);
+            call.json(200, inputs.isTextual() ? e.vectors().get(0) : e.vectors());
+            return;
         }
         Parameters p = Parameters.read(f.raw("parameters"), true);
         f.accept("options"); // use_cache / wait_for_model: the model is always loaded here

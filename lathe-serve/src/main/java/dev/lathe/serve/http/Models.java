@@ -20,6 +20,9 @@ final class Models {
             throw OpenAiException.badParam("model", "'" + name + "' is not a valid model name: use letters, digits,"
                     + " '.', '_', '-' or ':' (no paths)");
         }
+        if (server.registry().embedder(name).isPresent()) {
+            throw OpenAiException.badParam("model", "'" + name + "' is an embedding model: use it with /v1/embeddings");
+        }
         try {
             return server.registry().acquire(name).orElseThrow(() -> OpenAiException.modelNotFound(name));
         } catch (UncheckedIOException | IllegalArgumentException e) {

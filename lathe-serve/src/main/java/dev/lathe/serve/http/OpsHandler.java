@@ -25,7 +25,7 @@ final class OpsHandler {
             models.put(m.name(), Map.of("queue_depth", s.queueDepth(), "active_sequences", s.activeSequences(),
                     "queue_capacity", m.scheduler().config().queueCapacity()));
         }
-        boolean ready = !models.isEmpty();
+        boolean ready = !call.server.registry().list().isEmpty();
         call.json(ready ? 200 : 503, Map.of("status", ready ? "ready" : "no models loaded", "models", models));
     }
 

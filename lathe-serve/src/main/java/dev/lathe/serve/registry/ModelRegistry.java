@@ -4,6 +4,7 @@ import dev.lathe.models.family.DecoderModel;
 import dev.lathe.models.family.DecoderWeights;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.load.LoadedModel;
+import dev.lathe.serve.embeddings.EmbeddingService;
 import dev.lathe.serve.scheduler.Scheduler;
 import dev.lathe.serve.scheduler.SchedulerConfig;
 import dev.lathe.tune.peft.lora.LoraAdapters;
@@ -40,6 +41,10 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, ServedModel> bases = new LinkedHashMap<>();
     private final Map<String, AdapterDefinition> adapters = new LinkedHashMap<>();
     private final Map<String, LoadedAdapter> loaded = new LinkedHashMap<>();
+    private final Map<String, Embedder> embedders = new LinkedHashMap<>();
+
+    /** An embedding-only model (BERT family): its service and what closes its weights. */
+    private record Embedder(EmbeddingService service, Runnable closer, long created) {}
     private final Map<String, PipelineEntry> pipelines = new LinkedHashMap<>();
 
     private record PipelineEntry(ChatPipeline pipeline, long created) {}
@@ -72,6 +77,24 @@ public final class ModelRegistry implements AutoCloseable {
         bases.put(name, new ServedModel(name, model, s, null, nowSeconds(), 0, model::close));
     }
 
+    /**
+     * Serves {@code service} as embedding-only model {@code name} ({@code /v1/embeddings} only);
+     * {@code closer} frees its weights when the registry closes.
+     */
+    public synchronized void addEmbedder(String name, EmbeddingService service, Runnable closer) {
+        ModelNames.require(name, "model");
+        if (bases.containsKey(name) || adapters.containsKey(name) || embedders.containsKey(name)) {
+            throw new IllegalArgumentException("two models are named '" + name + "'; give each a distinct name");
+        }
+        embedders.put(name, new Embedder(service, closer, nowSeconds()));
+    }
+
+    /** The embedding-only model named {@code name}, if there is one. */
+    public synchronized Optional<EmbeddingService> embedder(String name) {
+        Embedder e = embedders.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.service());
+    }
+
     /** Defines adapter {@code def} (loaded on first use); its base must be served. */
     public synchronized void defineAdapter(AdapterDefinition def) {
         if (!bases.containsKey(def.base())) {
@@ -94,7 +117,8 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public synchronized void addPipeline(String name, ChatPipeline pipeline) {
         ModelNames.require(name, "pipeline");
-        if (bases.containsKey(name) || adapters.containsKey(name) || pipelines.containsKey(name)) {
+        if (bases.containsKey(name) || adapters.containsKey(name) || embedders.containsKey(name)
+                || pipelines.containsKey(name)) {
             throw new IllegalArgumentException("two models are named '" + name + "'; give each a distinct name");
         }
         pipelines.put(name, new PipelineEntry(java.util.Objects.requireNonNull(pipeline, "pipeline"), nowSeconds()));
@@ -115,6 +139,7 @@ public final class ModelRegistry implements AutoCloseable {
             out.add(new Entry(a.name(), a.base(), l != null, l == null ? bases.get(a.base()).created()
                     : l.served().created()));
         });
+        embedders.forEach((name, e) -> out.add(new Entry(name, null, true, e.created())));
         pipelines.forEach((name, p) -> out.add(new Entry(name, null, true, p.created())));
         return out;
     }
@@ -292,5 +317,7 @@ public final class ModelRegistry implements AutoCloseable {
         loaded.keySet().stream().toList().forEach(this::unload);
         bases.values().forEach(ServedModel::retire);
         bases.clear();
+        embedders.values().forEach(e -> e.closer().run());
+        embedders.clear();
     }
 }

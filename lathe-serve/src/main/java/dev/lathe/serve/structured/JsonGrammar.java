@@ -12,19 +12,31 @@ import java.util.List;
  */
 public final class JsonGrammar {
     /**
-     * How strict the generated layout is.
+     * How strict the generated layout and the schema reading are.
      *
      * @param maxWhitespace most blanks (space, tab, newline, carriage return) allowed in one gap
      *     between JSON tokens, so a model may indent but never loop on whitespace; 0 forces compact JSON
+     * @param ignoreValueConstraints accept, without enforcing, the keywords that only bound values
+     *     ({@code minimum}, {@code maxLength}, {@code pattern}, {@code format}, {@code minItems} ...)
+     *     and {@code additionalProperties} other than false (never generating extra properties is
+     *     still valid). For forcing tool calls, where arguments must parse and have the declared
+     *     shape but a refused schema would fail the whole request; structured output keeps it off so
+     *     its promise, "validates", holds
      */
-    public record Options(int maxWhitespace) {
-        /** Room for newline plus indentation a few levels deep. */
-        public static final Options DEFAULT = new Options(16);
+    public record Options(int maxWhitespace, boolean ignoreValueConstraints) {
+        /** Room for newline plus indentation a few levels deep; every unsupported keyword refused. */
+        public static final Options DEFAULT = new Options(16, false);
+        /** As {@link #DEFAULT}, but value constraints are accepted and not enforced. */
+        public static final Options LENIENT = new Options(16, true);
 
         public Options {
             if (maxWhitespace < 0 || maxWhitespace > 256) {
                 throw new IllegalArgumentException("maxWhitespace must be in [0, 256], got " + maxWhitespace);
             }
+        }
+
+        public Options(int maxWhitespace) {
+            this(maxWhitespace, false);
         }
     }
 

@@ -34,15 +34,21 @@ public final class JsonSchemaCompiler {
             "default", "examples");
     private static final Set<String> SUPPORTED = Set.of("type", "properties", "required", "additionalProperties",
             "enum", "const", "items", "anyOf", "$defs", "definitions", "$ref");
+    /** Keywords that only bound values: accepted unenforced under {@link JsonGrammar.Options#ignoreValueConstraints()}. */
+    private static final Set<String> VALUE_CONSTRAINTS = Set.of("minimum", "maximum", "exclusiveMinimum",
+            "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "format", "minItems", "maxItems",
+            "uniqueItems", "minProperties", "maxProperties", "contentEncoding", "contentMediaType");
     private static final List<String> TYPES = List.of("object", "array", "string", "number", "integer", "boolean",
             "null");
 
     private final JsonNode root;
+    private final boolean lenient;
     private final Map<String, SchemaNode> compiled = new HashMap<>();
     private final List<SchemaNode.Ref> refs = new ArrayList<>();
 
-    private JsonSchemaCompiler(JsonNode root) {
+    private JsonSchemaCompiler(JsonNode root, boolean lenient) {
         this.root = root;
+        this.lenient = lenient;
     }
 
     /** Compiles {@code schema} with the default {@link JsonGrammar.Options}. */
@@ -60,7 +66,7 @@ public final class JsonSchemaCompiler {
             throw new UnsupportedSchemaException(null, "", "a schema must be a JSON object, got "
                     + (schema == null ? "nothing" : schema.getNodeType().toString().toLowerCase()));
         }
-        JsonSchemaCompiler c = new JsonSchemaCompiler(schema);
+        JsonSchemaCompiler c = new JsonSchemaCompiler(schema, options.ignoreValueConstraints());
         SchemaNode node = c.node(schema, "");
         // Every $ref, including those inside $defs reached only through other $refs.
         for (int i = 0; i < c.refs.size(); i++) {
@@ -87,6 +93,9 @@ public final class JsonSchemaCompiler {
         }
         Set<String> keys = new LinkedHashSet<>();
         schema.fieldNames().forEachRemaining(keys::add);
+        if (lenient) {
+            keys.removeAll(VALUE_CONSTRAINTS);
+        }
         for (String k : keys) {
             if (!SUPPORTED.contains(k) && !ANNOTATIONS.contains(k)) {
                 throw new UnsupportedSchemaException(k, pointer + "/" + escape(k), "keyword '" + k
@@ -269,7 +278,7 @@ public final class JsonSchemaCompiler {
 
     private SchemaNode object(JsonNode schema, String pointer) {
         JsonNode additional = schema.get("additionalProperties");
-        if (additional != null && !(additional.isBoolean() && !additional.asBoolean())) {
+        if (additional != null && !lenient && !(additional.isBoolean() && !additional.asBoolean())) {
             throw new UnsupportedSchemaException("additionalProperties", pointer + "/additionalProperties",
                     "only 'additionalProperties: false' is supported, got " + additional);
         }

@@ -22,8 +22,7 @@ final class JsonState {
     /** The configuration after byte {@code b} (0..255), or null when the byte is not allowed here. */
     JsonState advance(int b) {
         // Fast path, the bulk of a trie walk inside a string: a plain character leaves the state as it is.
-        if (stacks.size() == 1 && !finished && stacks.getFirst().top == JsonAutomaton.StringBody.NORMAL
-                && b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
+        if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\' && isPlainString()) {
             return this;
         }
         JsonAutomaton.Out out = new JsonAutomaton.Out();
@@ -39,6 +38,11 @@ final class JsonState {
         }
         return new JsonState(out.stacks.size() == 1 ? List.of(out.stacks.getFirst()) : List.copyOf(out.stacks),
                 out.finished, maxWs);
+    }
+
+    /** Whether this is the inside of a string and nothing else: any plain character keeps it as it is. */
+    boolean isPlainString() {
+        return stacks.size() == 1 && !finished && stacks.getFirst().top == JsonAutomaton.StringBody.NORMAL;
     }
 
     /** Whether the text so far is a whole value. */

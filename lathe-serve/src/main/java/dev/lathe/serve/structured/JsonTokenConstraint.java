@@ -62,7 +62,16 @@ final class JsonTokenConstraint implements TokenConstraint {
     private void walk(int node, JsonState from, long[] bits) {
         int first = trie.firstChild[node];
         int end = first + trie.childCount[node];
+        boolean inString = from.isPlainString();
         for (int c = first; c < end; c++) {
+            if (inString && trie.plainStringSubtree[c]) {
+                // Plain text all the way down: every token below is allowed, no automaton steps needed.
+                for (int k = trie.subtreeStart[c]; k < trie.subtreeEnd[c]; k++) {
+                    int t = trie.sortedIds[k];
+                    bits[t >>> 6] |= 1L << t;
+                }
+                continue;
+            }
             JsonState next = from.advance(trie.edge[c] & 0xFF);
             if (next == null) {
                 continue;

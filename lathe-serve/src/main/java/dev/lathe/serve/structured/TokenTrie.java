@@ -15,13 +15,37 @@ final class TokenTrie {
     final byte[] edge; // the byte leading into each node
     final int[] tokenStart;
     final int[] tokens;
+    // Every id of a node's subtree is sortedIds[subtreeStart[n] .. subtreeEnd[n]) (ids sorted by bytes).
+    final int[] sortedIds;
+    final int[] subtreeStart;
+    final int[] subtreeEnd;
+    // Whether the edge into the node and every edge below it is a plain string byte (printable ASCII
+    // other than '"' and '\\'): inside a JSON string such a subtree is allowed whole, without a walk.
+    final boolean[] plainStringSubtree;
 
-    private TokenTrie(int[] firstChild, int[] childCount, byte[] edge, int[] tokenStart, int[] tokens) {
+    private TokenTrie(int[] firstChild, int[] childCount, byte[] edge, int[] tokenStart, int[] tokens,
+            int[] sortedIds, int[] subtreeStart, int[] subtreeEnd) {
         this.firstChild = firstChild;
         this.childCount = childCount;
         this.edge = edge;
         this.tokenStart = tokenStart;
         this.tokens = tokens;
+        this.sortedIds = sortedIds;
+        this.subtreeStart = subtreeStart;
+        this.subtreeEnd = subtreeEnd;
+        int nodes = firstChild.length;
+        plainStringSubtree = new boolean[nodes];
+        for (int n = nodes - 1; n > 0; n--) { // children come after their parent
+            boolean plain = isPlainStringByte(edge[n] & 0xFF);
+            for (int c = firstChild[n]; plain && c < firstChild[n] + childCount[n]; c++) {
+                plain = plainStringSubtree[c];
+            }
+            plainStringSubtree[n] = plain;
+        }
+    }
+
+    static boolean isPlainStringByte(int b) {
+        return b >= 0x20 && b < 0x7F && b != '"' && b != '\\';
     }
 
     int nodes() {
@@ -90,6 +114,7 @@ final class TokenTrie {
         }
         tokenStart[nodes] = tokenCount;
         return new TokenTrie(Arrays.copyOf(firstChild, nodes), Arrays.copyOf(childCount, nodes),
-                Arrays.copyOf(edge, nodes), Arrays.copyOf(tokenStart, nodes + 1), tokens);
+                Arrays.copyOf(edge, nodes), Arrays.copyOf(tokenStart, nodes + 1), tokens, ids,
+                Arrays.copyOf(lo, nodes), Arrays.copyOf(hi, nodes));
     }
 }

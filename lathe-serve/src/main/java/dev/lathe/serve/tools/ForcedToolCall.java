@@ -16,7 +16,9 @@ import java.util.Optional;
  * {@link JsonGrammar} so it always parses into a call (vLLM's approach), whatever the model's own
  * call format. For a named function the reply is its arguments object; for {@code required} it is
  * {@code {"name": <one of the tools>, "arguments": {...}}}, each tool's arguments under its own schema.
- * One call: OpenAI's {@code required} asks for at least one, which one call meets.
+ * One call: OpenAI's {@code required} asks for at least one, which one call meets. Tool schemas are
+ * read leniently ({@link JsonGrammar.Options#LENIENT}): value bounds such as {@code minimum} or
+ * {@code format} are accepted but not enforced, so the call always parses and has the declared shape.
  */
 public final class ForcedToolCall {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +55,8 @@ public final class ForcedToolCall {
                     call.put("additionalProperties", false);
                 }
                 try {
-                    yield Optional.of(new ForcedToolCall(JsonSchemaCompiler.compile(schema), null));
+                    yield Optional.of(new ForcedToolCall(JsonSchemaCompiler.compile(schema, JsonGrammar.Options.LENIENT),
+                            null));
                 } catch (UnsupportedSchemaException e) {
                     // The pointer is /anyOf/<i>/properties/arguments/...: name the tool it came from.
                     String[] parts = e.pointer().split("/");
@@ -76,7 +79,7 @@ public final class ForcedToolCall {
 
     private static JsonGrammar compile(JsonNode parameters, int index) {
         try {
-            return JsonSchemaCompiler.compile(parameters);
+            return JsonSchemaCompiler.compile(parameters, JsonGrammar.Options.LENIENT);
         } catch (UnsupportedSchemaException e) {
             throw unsupported(e, index, e.pointer());
         }

@@ -130,6 +130,9 @@ public enum ToolCallFormat {
         for (JsonNode c : node.isArray() ? node : List.of(node)) {
             calls.add(call(c, c.has("parameters") ? "parameters" : "arguments", names));
         }
+        if (calls.isEmpty()) {
+            throw new NotACall(); // "[]" calls nothing
+        }
         return new AssistantReply(null, calls);
     }
 

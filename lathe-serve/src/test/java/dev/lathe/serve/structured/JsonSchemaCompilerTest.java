@@ -161,6 +161,21 @@ class JsonSchemaCompilerTest {
     }
 
     @Test
+    void lenientReadingAcceptsValueBoundsWithoutEnforcingThemAndStillRefusesStructure() throws Exception {
+        JsonNode schema = JSON.readTree("""
+                {"type": "object", "properties": {"n": {"type": "integer", "minimum": 5, "maximum": 9},
+                 "s": {"type": "string", "pattern": "^a", "maxLength": 2}, "l": {"type": "array", "minItems": 1}},
+                 "additionalProperties": {"type": "string"}}""");
+        assertThatThrownBy(() -> JsonSchemaCompiler.compile(schema)).isInstanceOf(UnsupportedSchemaException.class);
+        JsonGrammar lenient = JsonSchemaCompiler.compile(schema, JsonGrammar.Options.LENIENT);
+        assertThat(lenient.accepts("{\"n\": 100, \"s\": \"bcd\", \"l\": []}")).isTrue(); // bounds not enforced
+        assertThat(lenient.accepts("{\"n\": 1.5}")).isFalse(); // types still are
+        assertThat(lenient.accepts("{\"x\": \"extra\"}")).isFalse(); // no undeclared properties generated
+        assertThatThrownBy(() -> JsonSchemaCompiler.compile(JSON.readTree("{\"oneOf\": [{}]}"), JsonGrammar.Options.LENIENT))
+                .isInstanceOfSatisfying(UnsupportedSchemaException.class, e -> assertThat(e.keyword()).isEqualTo("oneOf"));
+    }
+
+    @Test
     void responseFormatReadsOpenAisThreeShapes() throws Exception {
         assertThat(ResponseFormat.grammar(null)).isEmpty();
         assertThat(ResponseFormat.grammar(JSON.readTree("{\"type\": \"text\"}"))).isEmpty();

@@ -126,7 +126,7 @@ class ToolCallFormatTest {
             "HERMES|<tool_call>{\"name\": \"get_time\", \"arguments\": {\"zone\": </tool_call>",
             "HERMES|<tool_call>{\"name\": \"get_time\", \"arguments\": [1]}</tool_call>",
             "LLAMA3_JSON|It is sunny in Paris.",
-            "LLAMA3_JSON|{\"answer\": 42}",
+            "LLAMA3_JSON|{\"answer\": 42}", "LLAMA3_JSON|[]", "MISTRAL|[TOOL_CALLS][]",
             "LLAMA3_JSON|{\"name\": \"get_weather\", \"parameters\": {\"city\": ",
             "MISTRAL|Paris is sunny.",
             "MISTRAL|[TOOL_CALLS][{\"name\": \"nope\", \"arguments\": {}}]",

@@ -117,18 +117,23 @@ class ToolChoiceAndForcedCallTest {
     }
 
     @Test
-    void aSchemaConstrainedDecodingCannotEnforceNamesTheToolParameter() throws Exception {
+    void valueBoundsInToolSchemasAreAcceptedButStructuralKeywordsItCannotEnforceNameTheTool() throws Exception {
         List<ToolDefinition> tools = ToolDefinition.parseAll(JSON.readTree("""
-                [{"type": "function", "function": {"name": "ok", "parameters": {"type": "object", "properties": {}}}},
+                [{"type": "function", "function": {"name": "ok", "parameters": {"type": "object", "properties": {
+                   "n": {"type": "integer", "minimum": 0}, "day": {"type": "string", "format": "date"}},
+                   "additionalProperties": true}}},
                  {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
-                   "n": {"type": "integer", "minimum": 0}}}}}]"""));
+                   "n": {"not": {"type": "null"}}}}}}]"""));
+        ForcedToolCall ok = ForcedToolCall.of(new ToolChoice.Function("ok"), tools).orElseThrow();
+        assertThat(ok.grammar().accepts("{\"n\": 3, \"day\": \"2026-11-26\"}")).isTrue();
+        assertThat(ok.grammar().accepts("{\"n\": \"3\"}")).isFalse();
         assertThatThrownBy(() -> ForcedToolCall.of(new ToolChoice.Function("f"), tools))
                 .isInstanceOfSatisfying(ToolParameterException.class,
                         e -> assertThat(e.param()).isEqualTo("tools[1].function.parameters"))
-                .hasMessageContaining("minimum").hasMessageContaining("#/properties/n/minimum");
+                .hasMessageContaining("'not'").hasMessageContaining("#/properties/n/not");
         assertThatThrownBy(() -> ForcedToolCall.of(new ToolChoice.Required(), tools))
                 .isInstanceOfSatisfying(ToolParameterException.class,
                         e -> assertThat(e.param()).isEqualTo("tools[1].function.parameters"))
-                .hasMessageContaining("#/properties/n/minimum");
+                .hasMessageContaining("#/properties/n/not");
     }
 }
