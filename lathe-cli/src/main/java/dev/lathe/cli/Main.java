@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Fine-tune, evaluate and serve open LLMs in pure Java.",
         subcommands = {GenerateCommand.class, ChatCommand.class, ModelsCommand.class, BenchCommand.class,
-                ScoreCommand.class, EvalCommand.class, TuneCommand.class, ServeCommand.class,
+                QuickstartCommand.class, ScoreCommand.class, EvalCommand.class, TuneCommand.class, ServeCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Developer commands (handled by the ./lathe launcher):",
                 "  test      Run the whole test suite (mvn -q verify under JDK 25)."})

@@ -16,13 +16,13 @@ import java.util.stream.Stream;
  * exist (a suffix {@code -2}, {@code -3} ... when two start in the same second), created atomically, so no
  * run ever writes into an earlier one; {@code --resume} picks the newest existing folder of the name.
  */
-final class RunFolders {
+public final class RunFolders {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private RunFolders() {}
 
     /** A new, empty run folder. */
-    static Path fresh(Path root, String name) throws IOException {
+    public static Path fresh(Path root, String name) throws IOException {
         Files.createDirectories(root);
         String base = name + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
         for (int i = 1; ; i++) {

@@ -25,6 +25,11 @@ final class ChatHandler {
         ChatCompletionRequest req = ChatCompletionRequest.parse(call.json());
         call.model = req.model();
         call.user = req.user();
+        java.util.Optional<dev.lathe.serve.registry.ChatPipeline> pipeline = call.server.registry().pipeline(req.model());
+        if (pipeline.isPresent()) {
+            PipelineChatHandler.handle(call, req, pipeline.get());
+            return;
+        }
         try (ModelRegistry.Lease lease = Models.lease(call.server, req.model())) {
             LoadedModel model = lease.model().model();
             ChatPlan plan = ChatPlan.of(req, lease.model());

@@ -45,6 +45,9 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** An embedding-only model (BERT family): its service and what closes its weights. */
     private record Embedder(EmbeddingService service, Runnable closer, long created) {}
+    private final Map<String, PipelineEntry> pipelines = new LinkedHashMap<>();
+
+    private record PipelineEntry(ChatPipeline pipeline, long created) {}
 
     /** An adapter as configured: its name, its base's name and its PEFT folder. */
     public record AdapterDefinition(String name, String base, Path dir) {
@@ -108,6 +111,25 @@ public final class ModelRegistry implements AutoCloseable {
         if (old != null && !old.equals(def)) unload(def.name());
     }
 
+    /**
+     * Serves {@code pipeline} as {@code name} on the chat route (see {@link ChatPipeline}); the models it
+     * generates with must be served under their own names.
+     */
+    public synchronized void addPipeline(String name, ChatPipeline pipeline) {
+        ModelNames.require(name, "pipeline");
+        if (bases.containsKey(name) || adapters.containsKey(name) || embedders.containsKey(name)
+                || pipelines.containsKey(name)) {
+            throw new IllegalArgumentException("two models are named '" + name + "'; give each a distinct name");
+        }
+        pipelines.put(name, new PipelineEntry(java.util.Objects.requireNonNull(pipeline, "pipeline"), nowSeconds()));
+    }
+
+    /** The pipeline served as {@code name}, if that name is one. */
+    public synchronized Optional<ChatPipeline> pipeline(String name) {
+        PipelineEntry e = pipelines.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.pipeline());
+    }
+
     /** Every servable name, bases first, with whether it is loaded now. */
     public synchronized List<Entry> list() {
         List<Entry> out = new ArrayList<>();
@@ -118,6 +140,7 @@ public final class ModelRegistry implements AutoCloseable {
                     : l.served().created()));
         });
         embedders.forEach((name, e) -> out.add(new Entry(name, null, true, e.created())));
+        pipelines.forEach((name, p) -> out.add(new Entry(name, null, true, p.created())));
         return out;
     }
 
