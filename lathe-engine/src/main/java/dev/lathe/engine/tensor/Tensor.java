@@ -31,6 +31,8 @@ public final class Tensor {
 
     private boolean requiresGrad;
     private Tensor grad;
+    private Tensor spareGrad; // a leaf's last gradient buffer, cleared and reused by the next gradBuffer()
+    private boolean gradOwned; // grad was made by gradBuffer() (not handed in through setGrad)
     private Node gradFn;
 
     private Tensor(MemorySegment storage, DType dtype, int[] shape, long[] strides, long offset) {
@@ -276,10 +278,20 @@ public final class Tensor {
      */
     public Tensor gradBuffer() {
         if (grad == null) {
-            grad = isLeaf()
-                    ? new Tensor(TensorArena.allocateUnscoped(DType.F32, numel()), DType.F32, shape.clone(),
-                            Shapes.contiguousStrides(shape), 0)
-                    : zeros(shape);
+            if (!isLeaf()) {
+                grad = zeros(shape);
+            } else if (spareGrad != null) {
+                // A training loop clears the same parameters' gradients every step: reusing the buffer
+                // saves allocating and faulting in the model's size in memory each time.
+                spareGrad.storage.fill((byte) 0);
+                grad = spareGrad;
+                spareGrad = null;
+                gradOwned = true;
+            } else {
+                grad = new Tensor(TensorArena.allocateUnscoped(DType.F32, numel()), DType.F32, shape.clone(),
+                        Shapes.contiguousStrides(shape), 0);
+                gradOwned = true;
+            }
         }
         return grad;
     }
@@ -291,10 +303,15 @@ public final class Tensor {
                     + " does not match tensor shape " + Arrays.toString(shape));
         }
         this.grad = g;
+        gradOwned = false;
     }
 
     public void zeroGrad() {
+        if (grad != null && gradOwned && isLeaf()) {
+            spareGrad = grad;
+        }
         this.grad = null;
+        gradOwned = false;
     }
 
     /** The node that produced this tensor, or null for a leaf. */

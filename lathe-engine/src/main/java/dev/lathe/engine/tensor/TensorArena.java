@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 public final class TensorArena implements AutoCloseable {
     private static final ScopedValue<TensorArena> CURRENT = ScopedValue.newInstance();
     private static final long ALIGNMENT = 64; // a cache line, and the widest SIMD register
+    private static final long LARGE_UNSCOPED_BYTES = 1L << 20;
 
     private final Arena arena = Arena.ofShared();
     private final Pool pool;                  // null: plain allocation
@@ -120,7 +121,9 @@ public final class TensorArena implements AutoCloseable {
      * step's arena, such as a parameter's accumulated gradient.
      */
     static MemorySegment allocateUnscoped(DType dtype, long elements) {
-        if (elements > Integer.MAX_VALUE) {
+        // Large tensors (a model's weights and their gradients) live off-heap: the kernels' vector loads
+        // and stores on native memory skip the heap-array checks, and the GC never copies them.
+        if (elements > Integer.MAX_VALUE || elements * dtype.byteSize() >= LARGE_UNSCOPED_BYTES) {
             return Arena.ofAuto().allocate(elements * dtype.byteSize(), ALIGNMENT);
         }
         return switch (dtype) {

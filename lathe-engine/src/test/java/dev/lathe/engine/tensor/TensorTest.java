@@ -171,4 +171,33 @@ class TensorTest {
         Tensor half = Tensor.zeros(3).to(DType.BF16);
         assertThatThrownBy(() -> half.requiresGrad(true)).hasMessageContaining("BF16");
     }
+
+    @Test
+    void aClearedLeafGradientIsNullThenComesBackZeroedInTheSameMemory() {
+        Tensor w = Tensor.zeros(4, 3).requiresGrad(true);
+        Tensor g = w.gradBuffer();
+        g.data().setAtIndex(ValueLayout.JAVA_FLOAT, 5, 2.5f);
+        w.zeroGrad();
+        assertThat(w.grad()).isNull();
+        Tensor again = w.gradBuffer();
+        assertThat(again.toFloatArray()).containsOnly(0f);
+        assertThat(again.data().address()).isEqualTo(g.data().address());
+        assertThat(again.data().heapBase()).isEqualTo(g.data().heapBase());
+    }
+
+    @Test
+    void aGradientHandedInWithSetGradIsNeverReusedAndCleared() {
+        Tensor w = Tensor.zeros(2).requiresGrad(true);
+        Tensor given = Tensor.of(new float[] {1f, 2f}, 2);
+        w.setGrad(given);
+        w.zeroGrad();
+        w.gradBuffer();
+        assertThat(given.toFloatArray()).containsExactly(1f, 2f);
+    }
+
+    @Test
+    void largeUnscopedTensorsLiveOffHeap() {
+        assertThat(Tensor.zeros(1 << 18).data().isNative()).isTrue(); // 1 MiB
+        assertThat(Tensor.zeros(1000).data().isNative()).isFalse();
+    }
 }
