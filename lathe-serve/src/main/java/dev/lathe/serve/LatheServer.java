@@ -1,5 +1,6 @@
 package dev.lathe.serve;
 
+import dev.lathe.engine.io.Sha256;
 import dev.lathe.models.family.bert.BertModel;
 import dev.lathe.models.load.LoadedModel;
 import dev.lathe.models.tokenizer.Tokenizer;
@@ -20,13 +21,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -183,12 +180,7 @@ public final class LatheServer implements AutoCloseable {
     }
 
     private static String shortHash(CharSequence s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(s).substring(0, 10);
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package dev.lathe.models.load;
 
+import dev.lathe.engine.io.Sha256;
 import dev.lathe.engine.io.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -124,12 +124,7 @@ public record LatheCache(Path root) {
 
     /** {@code <stem of the first source>-<16 hex digits of sha256(path, size, mtime of each source)>}. */
     static String folderName(List<Path> sources) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = Sha256.digest();
         for (Path p : sources) {
             String id = p.toAbsolutePath().normalize() + "\0" + Files.size(p) + "\0"
                     + Files.getLastModifiedTime(p).toMillis() + "\0";
