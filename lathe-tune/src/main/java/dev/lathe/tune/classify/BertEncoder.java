@@ -67,11 +67,6 @@ public final class BertEncoder implements Encoder {
     }
 
     @Override
-    public int hiddenSize() {
-        return model.config().hiddenSize();
-    }
-
-    @Override
     public Map<String, Tensor> parameters() {
         return parameters;
     }

@@ -58,11 +58,6 @@ public final class DecoderEncoder implements Encoder {
     }
 
     @Override
-    public int hiddenSize() {
-        return model.config().hiddenSize();
-    }
-
-    @Override
     public Map<String, Tensor> parameters() {
         return parameters;
     }

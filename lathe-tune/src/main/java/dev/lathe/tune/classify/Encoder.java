@@ -19,7 +19,9 @@ public sealed interface Encoder permits BertEncoder, DecoderEncoder {
     Tensor pooled(int[] ids, int batch, int time, int[] mask);
 
     /** C, the width of the pooled vector. */
-    int hiddenSize();
+    default int hiddenSize() {
+        return config().hiddenSize();
+    }
 
     /** Every encoder weight, by its name in a Hugging Face {@code *ForSequenceClassification} checkpoint. */
     Map<String, Tensor> parameters();
