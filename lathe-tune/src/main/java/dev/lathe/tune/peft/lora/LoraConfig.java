@@ -27,7 +27,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, TargetModu
         TaskType taskType, boolean inferenceMode) implements AdapterConfig {
 
     /** The PEFT release whose {@code adapter_config.json} fields this writes. */
-    public static final String PEFT_VERSION = "0.19.1";
+    public static final String PEFT_VERSION = "0.21.0";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LoraConfig {
@@ -108,9 +108,9 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, TargetModu
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         for (String nullField : List.of("alora_invocation_tokens", "arrow_config", "auto_mapping", "corda_config",
-                "eva_config", "exclude_modules", "layer_replication", "layers_pattern", "layers_to_transform",
-                "lora_ga_config", "megatron_config", "modules_to_save", "revision", "target_parameters",
-                "trainable_token_indices", "use_bdlora")) {
+                "eva_config", "exclude_modules", "kasa_config", "layer_replication", "layers_pattern",
+                "layers_to_transform", "lora_ga_config", "megatron_config", "modules_to_save", "monteclora_config",
+                "revision", "target_parameters", "trainable_token_indices", "use_bdlora", "velora_config")) {
             o.putNull(nullField);
         }
         o.putObject("alpha_pattern");
@@ -177,6 +177,13 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, TargetModu
         rejectUnless(root, where, "lora_bias", JsonNode::asBoolean, "LoRA biases");
         rejectUnless(root, where, "rank_pattern", n -> !n.isEmpty(), "per-module ranks");
         rejectUnless(root, where, "alpha_pattern", n -> !n.isEmpty(), "per-module alphas");
+        // Variants PEFT 0.20/0.21 added that change what the adapter computes (the init-only configs eva, corda,
+        // lora_ga and loftq, and VeLoRA, which changes only the backward pass, load as plain LoRA).
+        rejectUnless(root, where, "kasa_config", n -> true, "KaSA (singular-value adaptation)");
+        rejectUnless(root, where, "monteclora_config", n -> true, "MonteCLoRA (Monte Carlo sampling)");
+        rejectUnless(root, where, "alora_invocation_tokens", n -> true, "activated LoRA (aLoRA)");
+        rejectUnless(root, where, "use_bdlora", n -> !(n.isBoolean() && !n.booleanValue()), "block-diagonal LoRA");
+        rejectUnless(root, where, "arrow_config", n -> true, "Arrow routing");
         for (String f : List.of("layers_to_transform", "modules_to_save", "exclude_modules", "layer_replication",
                 "target_parameters", "trainable_token_indices")) {
             rejectUnless(root, where, f, n -> !(n.isArray() && n.isEmpty()), f);

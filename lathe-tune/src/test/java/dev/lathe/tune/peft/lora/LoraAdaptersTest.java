@@ -35,14 +35,26 @@ class LoraAdaptersTest {
     Path tmp;
 
     @Test
-    void theConfigTextIsWhatPeftWritesForTheSameValues() throws IOException {
-        Path sample = TinyModels.resource("peft/qwen2.5-3b-lora/adapter_config.json");
-        LoraConfig c = new LoraConfig(16, 16, 0.05, ALL, "none", false, false, true, "Qwen/Qwen2.5-3B-Instruct",
+    void theConfigTextIsWhatPeft021WritesForTheSameValues() throws IOException {
+        // Written by PEFT 0.21.0 itself (tools/reference/peft_interop.py); its target list is a Python set, so
+        // the order is PEFT's.
+        Path sample = TinyModels.resource("peft/qwen2.5-3b-lora-peft0.21/adapter_config.json");
+        LoraConfig c = new LoraConfig(16, 16, 0.05, TargetModules.of("gate_proj", "v_proj", "o_proj", "k_proj",
+                "up_proj", "down_proj", "q_proj"), "none", false, false, true, "Qwen/Qwen2.5-3B-Instruct",
                 TaskType.CAUSAL_LM, true);
         assertThat(c.toJsonString()).isEqualTo(Files.readString(sample));
         assertThat(LoraConfig.read(sample)).isEqualTo(c);
         AdapterConfig viaRegistry = AdapterConfigs.read(sample.getParent());
         assertThat(viaRegistry).isEqualTo(c);
+    }
+
+    @Test
+    void aConfigWrittenByPeft0191StillLoads() throws IOException {
+        Path sample = TinyModels.resource("peft/qwen2.5-3b-lora/adapter_config.json");
+        LoraConfig c = new LoraConfig(16, 16, 0.05, ALL, "none", false, false, true, "Qwen/Qwen2.5-3B-Instruct",
+                TaskType.CAUSAL_LM, true);
+        assertThat(LoraConfig.read(sample)).isEqualTo(c);
+        assertThat(AdapterConfigs.read(sample.getParent())).isEqualTo(c);
     }
 
     @Test
@@ -58,7 +70,8 @@ class LoraAdaptersTest {
 
             // Field set exactly PEFT's, and every key name is PEFT's saved form (no adapter name).
             JsonNode written = JSON.readTree(dir.resolve("adapter_config.json").toFile());
-            JsonNode peft = JSON.readTree(TinyModels.resource("peft/qwen2.5-3b-lora/adapter_config.json").toFile());
+            JsonNode peft = JSON.readTree(TinyModels.resource("peft/qwen2.5-3b-lora-peft0.21/adapter_config.json")
+                    .toFile());
             assertThat(fieldNames(written)).isEqualTo(fieldNames(peft));
             assertThat(written.get("peft_type").asText()).isEqualTo("LORA");
             assertThat(written.get("lora_dropout").doubleValue()).isEqualTo(0.1);
