@@ -179,6 +179,15 @@ def write_config_sample():
     os.makedirs(folder, exist_ok=True)
     config.save_pretrained(folder)
     print(f"wrote {folder}/adapter_config.json")
+    # Prompt tuning initialised from text (the fields PEFT needs a tokenizer for at creation, not at loading),
+    # with the tiny Llama's sizes as PEFT derives them.
+    config = PromptTuningConfig(task_type=TaskType.CAUSAL_LM, num_virtual_tokens=8, token_dim=32, num_layers=2,
+                                num_attention_heads=4, num_transformer_submodules=1, prompt_tuning_init="TEXT", prompt_tuning_init_text="Classify:",
+                                tokenizer_name_or_path="tiny/tokenizer")
+    folder = os.path.join(OUT, "configs", "llama-prompt-text-init")
+    os.makedirs(folder, exist_ok=True)
+    config.save_pretrained(folder)
+    print(f"wrote {folder}/adapter_config.json")
 
 
 def check_lathe_cases():

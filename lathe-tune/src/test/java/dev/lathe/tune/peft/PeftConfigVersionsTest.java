@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.tune.peft.prompt.PromptTuningConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Configs of other PEFT versions: fields a newer PEFT adds load when they leave the computation as it is (an
  * unknown field, or VeLoRA, which only changes the backward pass), and are rejected by name when they change
  * what the adapter computes (PEFT 0.21's KaSA, MonteCLoRA, aLoRA, block-diagonal LoRA, Arrow). The configs
- * start from the ones PEFT 0.21.0 wrote in peft-interop/peft/.
+ * start from the ones PEFT 0.21.0 wrote in peft-interop/peft/ and peft-interop/configs/.
  */
 class PeftConfigVersionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +54,16 @@ class PeftConfigVersionsTest {
         Path dir = withField("llama-lora-qv", field, field.equals("alora_invocation_tokens") ? "[5, 9]" : "{\"x\": 1}");
         assertThatThrownBy(() -> AdapterConfigs.read(dir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(field).hasMessageContaining("Lathe's LoRA does not support");
+    }
+
+    @Test
+    void aTextInitialisedPromptConfigIsWhatPeftWritesForTheSameValues() throws Exception {
+        Path sample = PeftRows.resource("peft-interop/configs/llama-prompt-text-init");
+        try (PeftRows.Base base = PeftRows.base("llama")) {
+            PromptTuningConfig config = PromptTuningConfig.of(base.adapterBase(), 8).withTextInit("Classify:", "tiny/tokenizer");
+            assertThat(config.toJsonString()).isEqualTo(Files.readString(sample.resolve(AdapterConfigs.CONFIG_FILE)));
+            assertThat(AdapterConfigs.read(sample)).isEqualTo(config);
+        }
     }
 
     @Test
