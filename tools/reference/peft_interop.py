@@ -21,12 +21,14 @@ last_hidden_state).
 "lathe": for each lathe/<case>/ folder (written by Lathe's PeftInteropTest with -Dpeft.interop.write=true),
 PeftModel.from_pretrained(base, folder) loads it, peft-output.json records PEFT's output for the same inputs,
 and PEFT saves the loaded adapter again: its adapter_config.json goes into peft-resaved-config.json (what PEFT
-0.21 writes for that configuration) and the script checks that the re-saved tensors equal Lathe's exactly.
+0.21 writes for that configuration) and the script checks that the re-saved tensors equal Lathe's exactly and that PEFT warned of no missing or
+unexpected keys while loading.
 """
 import json
 import os
 import sys
 import tempfile
+import warnings
 
 import torch
 import transformers
@@ -199,7 +201,12 @@ def check_lathe_cases():
         family = name.split("-")[0]
         torch.manual_seed(0)
         base = load_base(family)
-        model = PeftModel.from_pretrained(base, folder).eval()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = PeftModel.from_pretrained(base, folder).eval()
+        for w in caught:  # PEFT reports tensors it did not find or did not use as warnings, not errors
+            if "missing" in str(w.message).lower() or "unexpected" in str(w.message).lower():
+                raise SystemExit(f"{name}: PEFT warned while loading Lathe's adapter: {w.message}")
         config = model.active_peft_config
         out = output(model, family, config)
         with tempfile.TemporaryDirectory() as tmp:
