@@ -78,6 +78,9 @@ def cases():
         ("bert-prompt", "bert", PromptTuningConfig(task_type=feat, num_virtual_tokens=3)),
         ("bert-prefix", "bert", PrefixTuningConfig(task_type=feat, num_virtual_tokens=3)),
         ("bert-ia3", "bert", IA3Config(task_type=feat)),  # PEFT's defaults for bert
+        # Saved in bfloat16 (as from bf16 training); PEFT -> Lathe only.
+        ("llama-lora-bf16", "llama", LoraConfig(task_type=causal, r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"])),
+        ("llama-prompt-bf16", "llama", PromptTuningConfig(task_type=causal, num_virtual_tokens=3)),
     ]
 
 
@@ -157,9 +160,17 @@ def write_peft_cases():
         model = get_peft_model(base, config)
         perturb(model, 2000 + i)
         model.eval()
+        bf16 = name.endswith("-bf16")
+        trainable = [p for p in model.parameters() if p.requires_grad]
+        if bf16:  # values a bfloat16 file holds exactly; the output is computed in float32 from them
+            for p in trainable:
+                p.data = p.data.to(torch.bfloat16).to(torch.float32)
         adapted = output(model, family, config)
         folder = os.path.join(OUT, "peft", name)
         os.makedirs(folder, exist_ok=True)
+        if bf16:
+            for p in trainable:
+                p.data = p.data.to(torch.bfloat16)
         model.save_pretrained(folder, safe_serialization=True)
         for extra in ("README.md",):  # PEFT writes a model card; the fixture needs only the adapter
             if os.path.exists(os.path.join(folder, extra)):

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The cases of the PEFT interoperability check (tools/reference/peft_interop.py and {@link PeftInteropTest}):
@@ -36,6 +37,12 @@ final class PeftInteropCases {
     static final List<String> NAMES = List.of("llama-lora-qv", "llama-lora-all-rslora", "llama-lora-regex",
             "llama-prompt", "llama-prefix", "llama-ia3", "qwen2-lora", "qwen2-ia3", "gpt2-lora", "gpt2-prompt", "gpt2-prefix", "gpt2-ia3", "bert-lora", "bert-prompt",
             "bert-prefix", "bert-ia3");
+
+    /** Adapters PEFT saved in bfloat16 (as after bf16 training), checked in the PEFT to Lathe direction only. */
+    static final List<String> PEFT_ONLY = List.of("llama-lora-bf16", "llama-prompt-bf16");
+
+    /** Every case PEFT wrote: {@link #NAMES} and {@link #PEFT_ONLY}. */
+    static final List<String> PEFT_WRITTEN = Stream.concat(NAMES.stream(), PEFT_ONLY.stream()).toList();
 
     static String family(String name) {
         return name.substring(0, name.indexOf('-'));
