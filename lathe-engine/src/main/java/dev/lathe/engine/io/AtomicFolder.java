@@ -10,9 +10,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -99,6 +103,7 @@ public final class AtomicFolder {
         tidyAfterDeadWriters(dir);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + TMP + ProcessHandle.current().pid() + "-");
         try {
+            keepOrDefaultPermissions(tmp, dir);
             writer.writeInto(tmp);
             syncTree(tmp);
             return tmp;
@@ -199,6 +204,20 @@ public final class AtomicFolder {
     private static boolean running(long pid) {
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
         return process.isPresent() && process.get().isAlive();
+    }
+
+    /**
+     * Temporary folders are created owner-only (0700); the published folder should have the permissions of the one
+     * it replaces, or those of an ordinary new folder (0755) when there is none.
+     */
+    private static void keepOrDefaultPermissions(Path tmp, Path target) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)
+                ? Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS)
+                : PosixFilePermissions.fromString("rwxr-xr-x");
+        Files.setPosixFilePermissions(tmp, permissions);
     }
 
     /** Forces every file and folder under {@code root} to disk, so the rename publishes durable content. */

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,6 +107,16 @@ class AtomicFolderTest {
         assertThat(published).isFalse();
         assertThat(target.resolve("adapter_config.json")).content().startsWith("generation 1 ");
         assertThat(names(root)).containsExactly("cache-entry");
+    }
+
+    @Test
+    void aNewFolderGetsOrdinaryPermissionsAndAReplacedOneKeepsItsOwn(@TempDir Path root) throws IOException {
+        Path target = root.resolve("adapter");
+        AtomicFolder.replace(target, generation(1));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-xr-x");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-x---"));
+        AtomicFolder.replace(target, generation(2));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-x---");
     }
 
     @Test
