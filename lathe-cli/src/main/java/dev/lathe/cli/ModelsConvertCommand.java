@@ -1,5 +1,6 @@
 package dev.lathe.cli;
 
+import dev.lathe.engine.io.AtomicFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -73,7 +74,11 @@ final class ModelsConvertCommand implements Callable<Integer> {
                                 + "stored types (GGUF Q8_0/Q4_0 become F32)");
                     }
                     checkEmptyFolder(out);
-                    toHf(source, err).writeTo(out);
+                    HfModelFiles hf = toHf(source, err);
+                    // Published whole: an interrupted conversion leaves no half-written model folder.
+                    if (!AtomicFolder.createIfAbsent(out, hf::writeTo)) {
+                        throw new IllegalArgumentException("--out " + out + " was filled meanwhile; choose a new folder");
+                    }
                 }
                 case "gguf" -> {
                     GgmlType weightType = weightType(type);

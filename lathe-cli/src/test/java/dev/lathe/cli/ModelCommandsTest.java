@@ -1,5 +1,6 @@
 package dev.lathe.cli;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -22,9 +23,9 @@ import picocli.CommandLine;
  */
 class ModelCommandsTest {
     static final Path MODELS = Path.of("../lathe-models/src/test/resources/models").toAbsolutePath().normalize();
-    static final Path TINY_STORIES = MODELS.resolve("TinyStories-656K");
-    static final Path STORIES_BIN = MODELS.resolve("stories260K/stories260K.bin");
-    static final Path STORIES_TOK = MODELS.resolve("stories260K/tok512.bin");
+    static final Path TINY_STORIES = BundledModels.tinyStories656K();
+    static final Path STORIES_BIN = BundledModels.path("stories260K/stories260K.bin");
+    static final Path STORIES_TOK = BundledModels.path("stories260K/tok512.bin");
 
     @TempDir
     static Path dir;
@@ -125,7 +126,7 @@ class ModelCommandsTest {
         assertThat(info).contains("LLAMA (model_type llama)", "260,032", "F32", "layers         5",
                 "heads          8 (kv heads 4, head dim 8)", "context        512", "512 tokens, BOS <s> (1), EOS </s> (2)",
                 "no (chat uses ChatML)");
-        String runC = Files.readString(MODELS.resolve("stories260K/greedy-once-upon-a-time.txt"));
+        String runC = Files.readString(BundledModels.path("stories260K/greedy-once-upon-a-time.txt"));
         // run.c's 256 positions hold BOS + 4 prompt tokens + 251 fed-back tokens; it prints 252 new tokens.
         Result g = ok("generate", "-m", gguf.toString(), "-p", "Once upon a time", "--max-tokens", "252");
         assertThat("Once upon a time" + g.out() + "\n").isEqualTo(runC);

@@ -1,5 +1,6 @@
 package dev.lathe.serve;
 
+import dev.lathe.engine.testing.BundledModels;
 import dev.lathe.models.load.ModelLoader;
 import dev.lathe.models.load.ModelSpec;
 import java.io.IOException;
@@ -16,8 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * test resources, in the repository) as {@code tiny}, with its access log kept for assertions.
  */
 public final class TestServer implements AutoCloseable {
-    public static final Path MODELS = Path.of("../lathe-models/src/test/resources/models").toAbsolutePath().normalize();
-    public static final Path TINY_STORIES = MODELS.resolve("TinyStories-656K");
+    public static final Path TINY_STORIES = BundledModels.tinyStories656K();
     public static final String MODEL = "tiny";
 
     public final LatheServer server;

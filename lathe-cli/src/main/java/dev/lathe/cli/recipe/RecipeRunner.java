@@ -3,6 +3,7 @@ package dev.lathe.cli.recipe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lathe.engine.io.AtomicFile;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.optim.AdamW;
 import dev.lathe.models.hub.ModelRef;
 import dev.lathe.models.load.LoadedModel;
@@ -432,15 +433,16 @@ public final class RecipeRunner {
             }
             case FullFineTuning f -> {
                 Path dir = runDir.resolve("model");
-                Files.createDirectories(dir);
-                f.save(dir);
-                for (String file : List.of("config.json", "generation_config.json", "tokenizer.json",
-                        "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja")) {
-                    Path src = model.folder().resolve(file);
-                    if (Files.isRegularFile(src)) {
-                        AtomicFile.write(dir.resolve(file), Files.readAllBytes(src));
+                AtomicFolder.replace(dir, tmp -> {
+                    f.save(tmp);
+                    for (String file : List.of("config.json", "generation_config.json", "tokenizer.json",
+                            "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja")) {
+                        Path src = model.folder().resolve(file);
+                        if (Files.isRegularFile(src)) {
+                            AtomicFile.write(tmp.resolve(file), Files.readAllBytes(src));
+                        }
                     }
-                }
+                });
                 return dir;
             }
         }

@@ -1,5 +1,6 @@
 package dev.lathe.eval.perplexity;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -28,7 +29,7 @@ class TinyStoriesPerplexityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = ModelLoader.loadFolder(ModelsModule.resource("models/TinyStories-656K"));
+        model = ModelLoader.loadFolder(BundledModels.tinyStories656K());
         story = greedyStory("greedy-once-upon-a-time.txt");
         otherStory = greedyStory("greedy-tom-and-lily.txt");
     }
@@ -40,7 +41,7 @@ class TinyStoriesPerplexityTest {
 
     /** The file's story text: the prompt line with the " |" marker between prompt and continuation removed. */
     private static String greedyStory(String file) throws IOException {
-        String all = Files.readString(ModelsModule.resource("models/TinyStories-656K/" + file));
+        String all = Files.readString(BundledModels.tinyStories656K().resolve(file));
         String text = all.substring(all.indexOf('\n') + 1).stripTrailing();
         int bar = text.indexOf(" |");
         return text.substring(0, bar) + text.substring(bar + 2);

@@ -1,15 +1,11 @@
 package dev.lathe.models.load;
 
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.io.Sha256;
-import dev.lathe.engine.io.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -98,28 +94,18 @@ public record LatheCache(Path root) {
         if (Files.isDirectory(target)) {
             return target;
         }
-        Files.createDirectories(convertedRoot());
-        Path tmp = Files.createTempDirectory(convertedRoot(), "." + target.getFileName() + ".");
-        try {
-            log.accept("converting " + sources.getFirst() + " into " + target);
+        log.accept("converting " + sources.getFirst() + " into " + target);
+        // When another process converts the same sources meanwhile, the first folder published is kept: theirs is
+        // complete too.
+        AtomicFolder.createIfAbsent(target, tmp -> {
             conversion.writeTo(tmp);
             StringBuilder text = new StringBuilder();
             for (Path p : sources) {
                 text.append(p.toAbsolutePath().normalize()).append('\n');
             }
             Files.writeString(tmp.resolve(SOURCE_FILE), text);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-                if (!Files.isDirectory(target)) {
-                    throw e;
-                }
-                // Another process converted the same sources meanwhile; theirs is complete too.
-            }
-            return target;
-        } finally {
-            FileTrees.delete(tmp);
-        }
+        });
+        return target;
     }
 
     /** {@code <stem of the first source>-<16 hex digits of sha256(path, size, mtime of each source)>}. */

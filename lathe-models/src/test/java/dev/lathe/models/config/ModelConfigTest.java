@@ -1,5 +1,6 @@
 package dev.lathe.models.config;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,13 +12,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelConfigTest {
+    /** A test resource, or a model of the repository's models/ folder ("bundled/<name>"). */
     private static Path resource(String path) throws URISyntaxException {
+        if (path.startsWith("bundled/")) {
+            return BundledModels.path(path.substring("bundled/".length()));
+        }
         return Path.of(ModelConfigTest.class.getResource("/" + path).toURI());
     }
 
     @Test
     void tinyStoriesReadsAsATiedGroupedQueryLlama() throws Exception {
-        ModelConfig c = ModelConfig.read(resource("models/TinyStories-656K"));
+        ModelConfig c = ModelConfig.read(resource("bundled/TinyStories-656K"));
         assertThat(c.family()).isEqualTo(ModelFamily.LLAMA);
         assertThat(c.vocabSize()).isEqualTo(2048);
         assertThat(c.hiddenSize()).isEqualTo(128);
@@ -140,7 +145,7 @@ class ModelConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"models/TinyStories-656K", "tiny-models/llama3-rope-bf16", "tiny-models/mistral-head-dim",
+    @ValueSource(strings = {"bundled/TinyStories-656K", "tiny-models/llama3-rope-bf16", "tiny-models/mistral-head-dim",
         "tiny-models/qwen2-bias", "tiny-models/gpt2", "tiny-models/llama-gqa", "models/bert-tiny"})
     void everyConfigIsWrittenAsConfigJsonThatParsesBackToItself(String dir) throws Exception {
         ModelConfig c = ModelConfig.read(resource(dir));

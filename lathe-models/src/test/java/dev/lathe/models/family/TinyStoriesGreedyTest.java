@@ -1,5 +1,6 @@
 package dev.lathe.models.family;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * prefill + single-sequence decode and through decodeBatch of both stories together.
  */
 class TinyStoriesGreedyTest {
-    private static final Path DIR = TinyModels.resource("models/TinyStories-656K");
+    private static final Path DIR = BundledModels.tinyStories656K();
     private static final int MAX_NEW_TOKENS = 160;
 
     record Story(int[] prompt, String text) {}

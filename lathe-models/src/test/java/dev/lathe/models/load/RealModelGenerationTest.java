@@ -1,5 +1,6 @@
 package dev.lathe.models.load;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lathe.models.format.gguf.GgmlType;
@@ -47,7 +48,11 @@ class RealModelGenerationTest {
         }, DownloadListener.none(), msg -> {});
     }
 
+    /** {@code stories260K/...} and {@code TinyStories-656K/...} from the repository's models/, others from test resources. */
     static Path resource(String path) {
+        if (path.startsWith("stories260K") || path.startsWith("TinyStories-656K")) {
+            return BundledModels.path(path);
+        }
         try {
             return Path.of(RealModelGenerationTest.class.getResource("/models/" + path).toURI());
         } catch (URISyntaxException e) {

@@ -1,5 +1,6 @@
 package dev.lathe.models.tokenizer;
 
+import dev.lathe.engine.testing.BundledModels;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
@@ -16,7 +17,7 @@ final class TestTokenizers {
     }
 
     static Path tinyStoriesDir() {
-        return resource("/models/TinyStories-656K");
+        return BundledModels.tinyStories656K();
     }
 
     static Path miniLmJson() {

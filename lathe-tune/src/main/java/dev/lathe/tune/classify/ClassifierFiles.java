@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.engine.io.AtomicFile;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.format.safetensors.SafetensorsFile;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
@@ -30,9 +31,16 @@ public final class ClassifierFiles {
 
     private ClassifierFiles() {}
 
-    /** Writes {@code classifier} into {@code dir}: the head, plus the encoder when {@code includeEncoder}. */
+    /**
+     * Writes {@code classifier} as folder {@code dir} (replacing any folder there as a whole): the head, plus the
+     * encoder when {@code includeEncoder}.
+     */
     public static void save(SequenceClassifier classifier, Path dir, boolean includeEncoder) throws IOException {
-        Files.createDirectories(dir);
+        AtomicFolder.replace(dir, tmp -> writeInto(classifier, tmp, includeEncoder));
+    }
+
+    /** The files of {@link #save}, written into the existing folder {@code dir} that the caller publishes. */
+    static void writeInto(SequenceClassifier classifier, Path dir, boolean includeEncoder) throws IOException {
         Encoder encoder = classifier.encoder();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         if (includeEncoder) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.engine.io.AtomicFile;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.format.safetensors.SafetensorsFile;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
@@ -41,15 +42,18 @@ public final class LoraClassifiers {
     /** Writes the adapter, the head and the labels of {@code classifier} (whose encoder has a LoRA adapter) into {@code dir}. */
     public static void save(SequenceClassifier classifier, Path dir) throws IOException {
         BertEncoder encoder = loraEncoder(classifier.encoder());
-        Files.createDirectories(dir);
         Map<String, Tensor> tensors = new LinkedHashMap<>(encoder.lora().adapterStateDict(ADAPTER));
         classifier.headParameters().forEach((n, t) -> tensors.put("base_model.model." + n, t));
-        SafetensorsWriter.write(dir.resolve(AdapterConfigs.WEIGHTS_FILE), tensors, Map.of("format", "pt"));
         ObjectNode config = encoder.lora().config(ADAPTER).withTaskType(TaskType.SEQ_CLS).toJson();
         ArrayNode modules = config.putArray("modules_to_save");
         MODULES_TO_SAVE.forEach(modules::add);
-        ClassifierFiles.save(classifier, dir, false); // config.json with the labels, and the head for plain loaders
-        AtomicFile.write(dir.resolve(AdapterConfigs.CONFIG_FILE), PeftJson.write(config).getBytes(StandardCharsets.UTF_8));
+        AtomicFolder.replace(dir, tmp -> {
+            SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+            // config.json with the labels, and the head for plain loaders
+            ClassifierFiles.writeInto(classifier, tmp, false);
+            AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
+                    PeftJson.write(config).getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.lathe.tune.train;
 
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.io.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Checkpoint folders {@code checkpoint-<step>/}: each is filled under a temporary name
- * ({@code .tmp-checkpoint-<step>}) and renamed into place, so a crash leaves at most a temporary folder,
- * which resumption ignores. A folder is complete when it has its trainer state (written last, fsynced) and
+ * Checkpoint folders {@code checkpoint-<step>/}: each is published with {@link AtomicFolder} (filled under a
+ * hidden temporary name and renamed into place), so a crash leaves at most a hidden temporary folder, which
+ * resumption ignores and the next save of that step removes. A folder is complete when it has its trainer state (written last, fsynced) and
  * that state parses with every field resumption needs.
  */
 public final class Checkpoints {
@@ -32,13 +32,8 @@ public final class Checkpoints {
     }
 
     static Path write(Path outputDir, long step, Contents contents) throws IOException {
-        Path tmp = outputDir.resolve(".tmp-checkpoint-" + step);
         Path dir = outputDir.resolve("checkpoint-" + step);
-        FileTrees.delete(tmp);
-        Files.createDirectories(tmp);
-        contents.writeInto(tmp);
-        FileTrees.delete(dir);
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFolder.replace(dir, contents::writeInto);
         return dir;
     }
 

@@ -203,7 +203,7 @@ class TrainerTest {
             Path out = tmp.resolve("crash");
             new Trainer(lora(m.model()), DATA, List.of(), config("crash").maxSteps(3).saveSteps(3).build()).train();
             // A crash while writing checkpoint 6 leaves its temporary folder; one at 9 never got its state file.
-            Path partial = Files.createDirectories(out.resolve(".tmp-checkpoint-6"));
+            Path partial = Files.createDirectories(out.resolve(".checkpoint-6.tmp-999999999-1"));
             Files.writeString(partial.resolve(Trainer.OPTIMIZER_FILE), "truncated");
             Files.writeString(partial.resolve(Trainer.STATE_FILE), "{\"step\": 6");
             Files.createDirectories(out.resolve("checkpoint-9/adapter"));

@@ -1,6 +1,6 @@
 package dev.lathe.models.format.onnx;
 
-import dev.lathe.engine.io.FileTrees;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.op.Views;
 import dev.lathe.engine.op.RopeConfig;
 import dev.lathe.engine.tensor.Tensor;
@@ -11,12 +11,8 @@ import dev.lathe.models.family.bert.BertModel;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,10 +53,7 @@ public final class OnnxBertImporter {
     public static void importTo(InputStream onnx, InputStream tokenizerJson, Path targetDir) throws IOException {
         Imported imported = read(onnx, "ONNX model for " + targetDir);
         byte[] tokenizer = tokenizerJson.readAllBytes();
-        Path dir = targetDir.toAbsolutePath();
-        Files.createDirectories(dir.getParent());
-        Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
-        try {
+        AtomicFolder.replace(targetDir, tmp -> {
             SafetensorsWriter.write(tmp.resolve(WEIGHTS), imported.tensors(), Map.of("format", "pt"));
             Files.writeString(tmp.resolve(CONFIG), imported.config().toJson());
             Files.write(tmp.resolve(TOKENIZER), tokenizer);
@@ -70,10 +63,7 @@ public final class OnnxBertImporter {
                     + imported.config().hiddenSize() + ", \"pooling_mode_cls_token\": false,"
                     + " \"pooling_mode_mean_tokens\": true, \"pooling_mode_max_tokens\": false,"
                     + " \"pooling_mode_mean_sqrt_len_tokens\": false}\n");
-            moveIntoPlace(tmp, dir);
-        } finally {
-            FileTrees.delete(tmp);
-        }
+        });
     }
 
     /** Reads a BERT ONNX model into tensors by Hugging Face name plus its config; nothing is written. */
@@ -270,25 +260,6 @@ public final class OnnxBertImporter {
         }
         return t;
     }
-
-    private static void moveIntoPlace(Path tmp, Path dir) throws IOException {
-        Path old = null;
-        if (Files.exists(dir)) {
-            old = dir.resolveSibling(dir.getFileName() + ".old-" + System.nanoTime());
-            Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot move " + tmp + " into place as " + dir + " atomically", e);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            // Another importer finished first; its folder is equivalent.
-        }
-        if (old != null) {
-            FileTrees.delete(old);
-        }
-    }
-
 
     private static final String MODULES_JSON = """
             [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},

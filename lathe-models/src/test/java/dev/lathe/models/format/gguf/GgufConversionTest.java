@@ -1,5 +1,6 @@
 package dev.lathe.models.format.gguf;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import dev.lathe.models.format.HfModelFiles;
 import dev.lathe.models.format.llama2c.Llama2cCheckpoint;
 import dev.lathe.models.format.llama2c.Llama2cTokenizer;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,14 +22,9 @@ class GgufConversionTest {
     Path dir;
 
     static HfModelFiles stories260K() throws IOException {
-        try {
-            Path base = Path.of(GgufConversionTest.class.getResource("/models/stories260K/stories260K.bin").toURI())
-                    .getParent();
-            Llama2cCheckpoint c = Llama2cCheckpoint.read(base.resolve("stories260K.bin"));
-            return c.toHuggingFace(Llama2cTokenizer.read(base.resolve("tok512.bin"), c.vocabSize()));
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        Path base = BundledModels.stories260K();
+        Llama2cCheckpoint c = Llama2cCheckpoint.read(base.resolve("stories260K.bin"));
+        return c.toHuggingFace(Llama2cTokenizer.read(base.resolve("tok512.bin"), c.vocabSize()));
     }
 
     private Path toGguf(HfModelFiles hf, GgmlType type) throws IOException {

@@ -1,5 +1,6 @@
 package dev.lathe.models.format.llama2c;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,6 @@ import dev.lathe.models.format.gguf.GgufFormatException;
 import dev.lathe.models.format.gguf.RopeLayout;
 import dev.lathe.models.format.safetensors.SafetensorsFile;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +34,7 @@ class Llama2cImportTest {
     Path dir;
 
     static Path resource(String name) {
-        try {
-            return Path.of(Llama2cImportTest.class.getResource("/models/stories260K/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return BundledModels.stories260K().resolve(name);
     }
 
     @Test

@@ -21,21 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /** The MiniLM ONNX graph: names recovered, MatMul weights transposed, config read from the graph. */
 class OnnxBertImporterTest {
-    /** The reference conversion, present on the development machine only (never needed by CI). */
-    private static final Path SHARED = findShared();
+    /**
+     * A reference conversion of MiniLM (model.safetensors written by sentence-transformers), compared only when
+     * named with {@code -Dlathe.minilm.reference=<file>}: tests read nothing outside the checkout by themselves.
+     */
+    private static final String REFERENCE_PROPERTY = "lathe.minilm.reference";
     private static OnnxGraph graph;
-
-    /** shared/models/all-MiniLM-L6-v2/model.safetensors beside the checkout or one of its parents. */
-    private static Path findShared() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (int up = 0; up < 5 && dir != null; up++, dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/models/all-MiniLM-L6-v2/model.safetensors");
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of("shared/models/all-MiniLM-L6-v2/model.safetensors");
-    }
 
     @BeforeAll
     static void readGraph() throws IOException {
@@ -81,18 +72,21 @@ class OnnxBertImporterTest {
 
     @Test
     void importedTensorsEqualTheReferenceConversionWhenItIsPresent() throws IOException {
-        assumeTrue(Files.exists(SHARED), "reference conversion not present: " + SHARED.toAbsolutePath());
+        String named = System.getProperty(REFERENCE_PROPERTY);
+        assumeTrue(named != null, "no reference conversion named with -D" + REFERENCE_PROPERTY);
+        Path reference = Path.of(named);
+        assumeTrue(Files.exists(reference), "reference conversion not present: " + reference.toAbsolutePath());
         Map<String, Tensor> ours = OnnxBertImporter.fromGraph(graph, "minilm").tensors();
-        try (SafetensorsFile reference = SafetensorsFile.open(SHARED)) {
-            assertThat(ours.keySet()).isEqualTo(reference.names());
+        try (SafetensorsFile file = SafetensorsFile.open(reference)) {
+            assertThat(ours.keySet()).isEqualTo(file.names());
             List<String> differing = new ArrayList<>();
-            for (String name : reference.names()) {
-                if (!java.util.Arrays.equals(ours.get(name).toFloatArray(), reference.tensor(name).toFloatArray())) {
+            for (String name : file.names()) {
+                if (!java.util.Arrays.equals(ours.get(name).toFloatArray(), file.tensor(name).toFloatArray())) {
                     differing.add(name);
                 }
             }
-            assertThat(differing).as("tensors differing from " + SHARED).isEmpty();
-            System.out.println("all " + reference.names().size() + " imported tensors equal " + SHARED);
+            assertThat(differing).as("tensors differing from " + reference).isEmpty();
+            System.out.println("all " + file.names().size() + " imported tensors equal " + reference);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lathe.models.format.safetensors;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -29,7 +30,7 @@ class SafetensorsFileTest {
     Path dir;
 
     static Path tinyStories() throws URISyntaxException {
-        return Path.of(SafetensorsFileTest.class.getResource("/models/TinyStories-656K/model.safetensors").toURI());
+        return BundledModels.path("TinyStories-656K/model.safetensors");
     }
 
     /** A file from a header written by hand and a data section. */

@@ -1,6 +1,7 @@
 package dev.lathe.tune.peft.ia3;
 
 import dev.lathe.engine.io.AtomicFile;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.tensor.DType;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.format.safetensors.SafetensorsFile;
@@ -27,11 +28,12 @@ public final class IA3Adapters {
     private IA3Adapters() {}
 
     public static void save(IA3Model model, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        SafetensorsWriter.write(dir.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(),
-                Map.of("format", "pt"));
-        AtomicFile.write(dir.resolve(AdapterConfigs.CONFIG_FILE),
-                model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+        AtomicFolder.replace(dir, tmp -> {
+            SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(),
+                    Map.of("format", "pt"));
+            AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
+                    model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /** The adapter in {@code dir} on {@code base}; every tensor checked against the base model. */

@@ -1,6 +1,7 @@
 package dev.lathe.tune.peft.lora;
 
 import dev.lathe.engine.io.AtomicFile;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.tensor.DType;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.family.DecoderModel;
@@ -30,13 +31,14 @@ import java.util.TreeSet;
 public final class LoraAdapters {
     private LoraAdapters() {}
 
-    /** Writes adapter {@code name} of {@code model} into folder {@code dir} (created if needed). */
+    /** Writes adapter {@code name} of {@code model} as folder {@code dir}, replacing any folder there as a whole. */
     public static void save(LoraModel model, String name, Path dir) throws IOException {
         LoraConfig config = model.config(name);
-        Files.createDirectories(dir);
-        SafetensorsWriter.write(dir.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(name),
-                Map.of("format", "pt"));
-        AtomicFile.write(dir.resolve(AdapterConfigs.CONFIG_FILE), config.toJsonString().getBytes(StandardCharsets.UTF_8));
+        AtomicFolder.replace(dir, tmp -> {
+            SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(name),
+                    Map.of("format", "pt"));
+            AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE), config.toJsonString().getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /** Loads the adapter in {@code dir} onto {@code base} as adapter "default" (PEFT's default name), active. */

@@ -1,6 +1,7 @@
 package dev.lathe.tune.peft.prefix;
 
 import dev.lathe.engine.io.AtomicFile;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.AdapterConfigs;
@@ -20,10 +21,11 @@ public final class PrefixTuningAdapters {
     private PrefixTuningAdapters() {}
 
     public static void save(PrefixTuningModel model, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        SafetensorsWriter.write(dir.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(), Map.of("format", "pt"));
-        AtomicFile.write(dir.resolve(AdapterConfigs.CONFIG_FILE),
-                model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+        AtomicFolder.replace(dir, tmp -> {
+            SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(), Map.of("format", "pt"));
+            AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
+                    model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     public static PrefixTuningModel load(AdapterBase base, Path dir) throws IOException {

@@ -1,6 +1,7 @@
 package dev.lathe.tune.peft.prompt;
 
 import dev.lathe.engine.io.AtomicFile;
+import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.format.safetensors.SafetensorsFile;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
@@ -24,10 +25,11 @@ public final class PromptTuningAdapters {
     private PromptTuningAdapters() {}
 
     public static void save(PromptTuningModel model, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        SafetensorsWriter.write(dir.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(), Map.of("format", "pt"));
-        AtomicFile.write(dir.resolve(AdapterConfigs.CONFIG_FILE),
-                model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+        AtomicFolder.replace(dir, tmp -> {
+            SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(), Map.of("format", "pt"));
+            AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
+                    model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     public static PromptTuningModel load(AdapterBase base, Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.lathe.tune.data.tokenize;
 
+import dev.lathe.engine.testing.BundledModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,14 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Tokenization with the real small tokenizers: loss masks, truncation, packing, chat templates. */
 class ExampleTokenizerTest {
-    static final Path MODELS = Path.of("../lathe-models/src/test/resources/models").toAbsolutePath().normalize();
     static Tokenizer tinyStories; // BPE, 2048 tokens, BOS 1, EOS 2
     static Tokenizer stories260k; // llama2.c's 512-token SentencePiece vocabulary, converted
 
     @BeforeAll
     static void load(@TempDir Path tmp) throws IOException {
-        tinyStories = Tokenizer.load(MODELS.resolve("TinyStories-656K"));
-        Llama2cCheckpoint.importTo(MODELS.resolve("stories260K/stories260K.bin"), MODELS.resolve("stories260K/tok512.bin"),
+        tinyStories = Tokenizer.load(BundledModels.tinyStories656K());
+        Llama2cCheckpoint.importTo(BundledModels.path("stories260K/stories260K.bin"), BundledModels.path("stories260K/tok512.bin"),
                 tmp.resolve("stories260K"));
         stories260k = Tokenizer.load(tmp.resolve("stories260K"));
     }

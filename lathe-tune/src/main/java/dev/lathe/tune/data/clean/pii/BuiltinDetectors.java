@@ -5,9 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * The built-in detectors. Each is deliberately conservative: a false positive damages training
- * text, so digit runs are redacted only when they pass a checksum (cards, IBANs) or look like
- * formatted phone numbers (a leading + or separators), and Bitext-style order numbers (plain digit
- * runs) stay unless Luhn-valid with 13-19 digits.
+ * text, so digit runs are redacted only when they are card numbers by issuer prefix, length and Luhn
+ * ({@link CardNumbers}), pass the IBAN checksum, or look like formatted phone numbers (a leading + or
+ * separators); Bitext-style order numbers (plain digit runs) stay.
  */
 public final class BuiltinDetectors {
     private BuiltinDetectors() {}
@@ -24,10 +24,12 @@ public final class BuiltinDetectors {
                 s -> true);
     }
 
-    /** 13-19 digits, optionally grouped by single spaces or dashes, Luhn-valid. */
+    /**
+     * Card numbers as {@link CardNumbers} tells them: a brand's IIN prefix and length, Luhn-valid, grouped like a
+     * card; order numbers that merely pass Luhn stay.
+     */
     public static PiiDetector paymentCard() {
-        return new RegexDetector("payment_card", CARD,
-                Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d])"), Checksums::luhnValid);
+        return CardNumbers.detector("payment_card", CARD);
     }
 
     /** Two letters, two check digits, then groups (spaced by 4 or not), passing mod 97. */

@@ -30,13 +30,14 @@ class PiiRedactorTest {
     }
 
     @Test
-    void onlyLuhnValidDigitRunsOf13To19DigitsAreCardNumbers() {
+    void cardNumbersNeedABrandPrefixAndLengthAndLuhnSoOrderNumbersStay() {
         assertThat(redact("card 4111 1111 1111 1111 expires")).isEqualTo("card {{CARD_NUMBER}} expires");
         assertThat(redact("card 5555-5555-5555-4444.")).isEqualTo("card {{CARD_NUMBER}}.");
         assertThat(redact("card 4111 1111 1111 1112 expires")).isEqualTo("card 4111 1111 1111 1112 expires");
         assertThat(redact("short 79927398713")).as("Luhn-valid but 11 digits").isEqualTo("short 79927398713");
-        // a Bitext order number that happens to pass Luhn is indistinguishable from a card: redacted
-        assertThat(redact("cancel purchase 113542617735902?")).isEqualTo("cancel purchase {{CARD_NUMBER}}?");
+        // a Bitext order number passes Luhn, but no card brand issues 15-digit numbers starting with 11
+        assertThat(redact("cancel purchase 113542617735902?")).isEqualTo("cancel purchase 113542617735902?");
+        assertThat(redact("card 4111 1111 1111 1111 12/25")).isEqualTo("card {{CARD_NUMBER}} 12/25");
     }
 
     @Test
