@@ -30,7 +30,8 @@ import java.util.Map;
  * are {@code base_model.model.bert.encoder.layer.<i>...lora_A.weight} and {@code base_model.model.classifier.weight}
  * and {@code .bias}; on a decoder ({@code LlamaForSequenceClassification}) {@code
  * base_model.model.model.layers.<i>.self_attn.q_proj.lora_A.weight} and {@code base_model.model.score.weight}.
- * The labels go into a {@code config.json} beside them (PEFT keeps them in the base model's config).
+ * The labels go into a {@code config.json} beside them (PEFT keeps them in the base model's config); a folder
+ * Python PEFT wrote has none, and loads with transformers' default names {@code LABEL_0} ... {@code LABEL_<K-1>}.
  */
 public final class LoraClassifiers {
     /** PEFT's default adapter name. */
@@ -63,7 +64,10 @@ public final class LoraClassifiers {
         if (!Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException(dir + ": no " + AdapterConfigs.CONFIG_FILE + " (not a PEFT adapter folder)");
         }
-        ClassifierFiles.readConfig(dir, base); // a clear error for the wrong base before the adapter is built
+        boolean hasLabels = Files.isRegularFile(dir.resolve(ClassifierFiles.CONFIG));
+        if (hasLabels) {
+            ClassifierFiles.readConfig(dir, base); // a clear error for the wrong base before the adapter is built
+        }
         ObjectNode root = (ObjectNode) JSON.readTree(configFile.toFile());
         JsonNode saved = root.remove("modules_to_save");
         boolean hasHead = false;
@@ -85,9 +89,11 @@ public final class LoraClassifiers {
                     + " encoder without one");
         }
         Encoder encoder = base.withLora(config, seed);
-        SequenceClassifier classifier = ClassifierFiles.load(dir, encoder); // labels, dropout, head from config.json
         Path file = dir.resolve(AdapterConfigs.WEIGHTS_FILE);
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            SequenceClassifier classifier = hasLabels ? ClassifierFiles.load(dir, encoder) // labels, dropout, head
+                    : SequenceClassifier.create(encoder, LabelMap.unnamed(headRows(f, file, base.headName())),
+                            base instanceof BertEncoder ? SequenceClassifier.BERT_DROPOUT : 0f, seed);
             Map<String, Tensor> wanted = new LinkedHashMap<>(encoder.lora().adapterStateDict(ADAPTER));
             classifier.headParameters().forEach((n, t) -> wanted.put("base_model.model." + n, t));
             for (Map.Entry<String, Tensor> e : wanted.entrySet()) {
@@ -96,8 +102,17 @@ public final class LoraClassifiers {
                 }
                 FullFineTuning.copyInto(file, e.getKey(), f.tensor(e.getKey()), e.getValue());
             }
+            return classifier;
         }
-        return classifier;
+    }
+
+    /** K, the head's rows as saved in the adapter file (a folder Python PEFT wrote has no config.json with labels). */
+    private static int headRows(SafetensorsFile f, Path file, String head) {
+        String name = "base_model.model." + head + ".weight";
+        if (!f.names().contains(name)) {
+            throw new IllegalArgumentException(file + ": no tensor " + name + " (the classification head)");
+        }
+        return f.tensor(name).shape()[0];
     }
 
     private static Encoder loraEncoder(Encoder encoder) {
