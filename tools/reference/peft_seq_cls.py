@@ -15,6 +15,11 @@ PEFT-trained classifier's labels live in the base model's config, which a user p
 Then logits.json holds a right-padded batch (ids, attention mask) and PEFT's logits for it in eval
 mode, and saved_keys the tensor names PEFT saved. dev.lathe.tune.classify.PeftSeqClsInteropTest loads
 the folder into Lathe and compares the logits.
+
+The same for the tiny random BERT of bert.py (tiny-models/bert-tiny) as a BertForSequenceClassification
+(3 labels, `classifier` head with bias) into peft-seq-cls/bert-lora/, targets query and value: names,
+values and config only, no logits, since transformers pools BERT through its pooler on [CLS] while
+Lathe's classifier pools by the mean (the sentence-transformers way; see ClassifierFiles).
 """
 import json
 import os
@@ -24,11 +29,25 @@ import peft
 import transformers
 from peft import LoraConfig, TaskType, get_peft_model
 from safetensors import safe_open
-from transformers import LlamaForSequenceClassification
+from transformers import BertForSequenceClassification, LlamaForSequenceClassification
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASE = os.path.join(ROOT, "lathe-tune/src/test/resources/tiny-models/llama-gqa")
 OUT = os.path.join(ROOT, "lathe-tune/src/test/resources/peft-seq-cls/llama-lora")
+BERT = os.path.join(ROOT, "lathe-tune/src/test/resources/tiny-models/bert-tiny")
+BERT_OUT = os.path.join(ROOT, "lathe-tune/src/test/resources/peft-seq-cls/bert-lora")
+
+
+def bert():
+    torch.manual_seed(0)
+    model = BertForSequenceClassification.from_pretrained(BERT, num_labels=3, torch_dtype=torch.float32)
+    model.name_or_path = "tiny-models/bert-tiny"
+    config = LoraConfig(task_type=TaskType.SEQ_CLS, r=4, lora_alpha=8, lora_dropout=0.0,
+                        target_modules=["query", "value"], init_lora_weights=False)
+    model = get_peft_model(model, config)
+    os.makedirs(BERT_OUT, exist_ok=True)
+    model.save_pretrained(BERT_OUT)
+    os.remove(os.path.join(BERT_OUT, "README.md"))
 
 
 def main():
@@ -63,6 +82,7 @@ def main():
         f.write("\n")
     print("wrote", OUT, "keys:", keys)
     print("logits", logits)
+    bert()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Interoperability with the real Hugging Face PEFT (0.21, transformers 5.17) for a LoRA
  * {@code LlamaForSequenceClassification}: the adapter folder PEFT wrote ({@code tools/reference/peft_seq_cls.py},
  * resource {@code peft-seq-cls/llama-lora}) loads into Lathe and gives PEFT's logits on a right-padded batch,
- * and Lathe saving that classifier writes the same tensor names, values and SEQ_CLS config fields PEFT wrote.
+ * and Lathe saving that classifier writes the same tensor names, values and SEQ_CLS config fields PEFT wrote;
+ * the same round trip for a {@code BertForSequenceClassification} adapter ({@code peft-seq-cls/bert-lora}).
  */
 class PeftSeqClsInteropTest {
     static final Path DIR = TinyEncoders.resource("peft-seq-cls/llama-lora");
@@ -51,17 +52,34 @@ class PeftSeqClsInteropTest {
 
     @Test
     void latheSavesThatClassifierWithPeftsNamesValuesAndConfig() throws IOException {
-        SequenceClassifier classifier = LoraClassifiers.load(DIR, TinyEncoders.llama(), 0);
+        resavesAsPeftDid(DIR, TinyEncoders.llama());
+    }
+
+    /**
+     * The BERT counterpart ({@code BertForSequenceClassification}, {@code classifier} head with bias): names,
+     * values and config only, as transformers pools BERT through its pooler where Lathe takes the mean.
+     */
+    @Test
+    void aBertAdapterWrittenByPeftLoadsAndLatheSavesItAsPeftDid() throws IOException {
+        SequenceClassifier classifier = resavesAsPeftDid(TinyEncoders.resource("peft-seq-cls/bert-lora"),
+                TinyEncoders.bert());
+        assertThat(classifier.headParameters()).containsOnlyKeys("classifier.weight", "classifier.bias");
+        assertThat(classifier.dropout()).isEqualTo(SequenceClassifier.BERT_DROPOUT);
+    }
+
+    SequenceClassifier resavesAsPeftDid(Path dir, Encoder base) throws IOException {
+        SequenceClassifier classifier = LoraClassifiers.load(dir, base, 0);
+        assertThat(classifier.labels().size()).isEqualTo(3);
         Path out = tmp.resolve("saved");
         LoraClassifiers.save(classifier, out);
-        JsonNode peft = JSON.readTree(DIR.resolve("adapter_config.json").toFile());
+        JsonNode peft = JSON.readTree(dir.resolve("adapter_config.json").toFile());
         JsonNode lathe = JSON.readTree(out.resolve("adapter_config.json").toFile());
         for (String field : List.of("peft_type", "task_type", "r", "lora_alpha", "modules_to_save", "bias",
                 "fan_in_fan_out", "use_rslora", "init_lora_weights", "base_model_name_or_path")) {
             assertThat(lathe.get(field)).as(field).isEqualTo(peft.get(field));
         }
         assertThat(sorted(lathe.get("target_modules"))).isEqualTo(sorted(peft.get("target_modules")));
-        try (SafetensorsFile theirs = SafetensorsFile.open(DIR.resolve("adapter_model.safetensors"));
+        try (SafetensorsFile theirs = SafetensorsFile.open(dir.resolve("adapter_model.safetensors"));
                 SafetensorsFile ours = SafetensorsFile.open(out.resolve("adapter_model.safetensors"))) {
             assertThat(ours.names()).containsExactlyInAnyOrderElementsOf(theirs.names());
             for (String n : theirs.names()) {
@@ -71,6 +89,7 @@ class PeftSeqClsInteropTest {
                 assertThat(a.toFloatArray()).as(n).containsExactly(e.toFloatArray());
             }
         }
+        return classifier;
     }
 
     static int[] ints(JsonNode array) {
