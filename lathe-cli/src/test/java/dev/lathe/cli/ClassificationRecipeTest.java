@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * LoRA-adapted decoder saves a PEFT SEQ_CLS adapter; {@code --resume} after a crash (the run folder as a
  * {@code kill -9} leaves it: a later checkpoint half written, log lines past the last checkpoint) continues
  * to exactly the uninterrupted run's losses, evaluations and weights, for a frozen encoder, a fully trained
- * one and a LoRA one; {@code data.test_path} scores a held-out file instead of a share of the data.
+ * one and a LoRA one; {@code data.test_path} scores a held-out file instead of a share of the data (for a
+ * language-model recipe too).
  */
 class ClassificationRecipeTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -44,10 +45,11 @@ class ClassificationRecipeTest {
         System.setProperty("lathe.cache", dir.resolve("cache").toString());
         TuneCommandTest.writeTinyModelAndData(dir);
         StringBuilder test = new StringBuilder();
-        // The first record repeats support.jsonl's first record exactly: it must leave the training data.
-        String[] items = {"order", "refund", "invoice", "account", "delivery", "password"};
-        for (int i = 0; i < 6; i++) {
-            int n = i == 0 ? 0 : 100 + i;
+        // The first record repeats support.jsonl's first record exactly: it must leave the training data. The
+        // last repeats the second: a test set's own duplicates are test cases and stay.
+        String[] items = {"order", "refund", "invoice", "account", "delivery", "password", "refund"};
+        for (int i = 0; i < 7; i++) {
+            int n = i == 0 ? 0 : i == 6 ? 101 : 100 + i;
             test.append(JSON.writeValueAsString(Map.of("prompt", "Where is my " + items[i] + " number " + n + "?",
                     "completion", "Your " + items[i] + " " + n + " is on its way.", "intent", items[i]))).append('\n');
         }
@@ -82,6 +84,14 @@ class ClassificationRecipeTest {
     static Path onlyRun(Path root) throws IOException {
         try (Stream<Path> s = Files.list(root)) {
             List<Path> runs = s.filter(Files::isDirectory).toList();
+            assertThat(runs).hasSize(1);
+            return runs.getFirst();
+        }
+    }
+
+    static Path onlyRun(Path root, String name) throws IOException {
+        try (Stream<Path> s = Files.list(root)) {
+            List<Path> runs = s.filter(p -> p.getFileName().toString().startsWith(name + "-")).toList();
             assertThat(runs).hasSize(1);
             return runs.getFirst();
         }
@@ -193,15 +203,25 @@ class ClassificationRecipeTest {
                 "{max_steps: 3, batch_size: 8, lr: 0.05}");
         Path out = dir.resolve("out-test-file");
         Result res = ModelCommandsTest.ok("tune", r.toString(), "--output", out.toString());
-        assertThat(res.out()).contains("test set: ", "6 records read, 6 kept after cleaning");
-        Path run = onlyRun(out);
+        assertThat(res.out()).contains("test set: ", "7 records read, 7 kept after cleaning");
+        Path run = onlyRun(out, "cls-test-file");
         JsonNode s = json(run.resolve("summary.json"));
-        assertThat(s.get("records").get("test").asInt()).isEqualTo(6);
+        assertThat(s.get("records").get("test").asInt()).isEqualTo(7);
         assertThat(s.get("records").get("train").asInt() + s.get("records").get("validation").asInt())
                 .as("40 records, one of them also in the test file").isEqualTo(39);
         assertThat(s.get("test_after").get("accuracy").asDouble()).isBetween(0.0, 1.0);
         JsonNode report = json(run.resolve("test_data_report.json")).get("test_set");
         assertThat(report.get("removed_from_train").asInt() + report.get("removed_from_validation").asInt()).isEqualTo(1);
+
+        // Language-model recipes take the same key: the base and tuned models' test loss is on the file.
+        Path lm = recipe("lm-test-file", "{path: ../support.jsonl, columns: {intent: label}, test_path:"
+                + " ../support-test.jsonl}", "{train: 0.85, validation: 0.15, test: 0, seed: 1}", "{type: lora, r: 2}",
+                "{max_steps: 1, batch_size: 4}");
+        ModelCommandsTest.ok("tune", lm.toString(), "--output", out.toString());
+        JsonNode ls = json(onlyRun(out, "lm-test-file").resolve("summary.json"));
+        assertThat(ls.get("sequences").get("test").asInt()).isEqualTo(7);
+        assertThat(ls.get("test_before").get("loss").asDouble()).isPositive();
+        assertThat(ls.get("test_after").get("loss").asDouble()).isPositive();
 
         Path both = recipe("cls-test-both", "{path: ../support.jsonl, columns: {intent: label}, test_path:"
                 + " ../support-test.jsonl}", SPLIT, "{type: classification, pooling: last}", "{max_steps: 1}");
