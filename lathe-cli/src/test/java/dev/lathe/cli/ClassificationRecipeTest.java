@@ -164,7 +164,8 @@ class ClassificationRecipeTest {
                 + encoder + ", r: 2}", "{max_steps: 8, batch_size: 4, lr: 0.05, warmup_steps: 2, save_steps: 2,"
                 + " eval_steps: 4, seed: 5}");
         Path whole = dir.resolve("whole-" + encoder);
-        ModelCommandsTest.ok("tune", r.toString(), "--output", whole.toString());
+        assertThat(ModelCommandsTest.ok("tune", r.toString(), "--output", whole.toString()).out())
+                .contains("step 1/8", "step 2/8");
         Path a = onlyRun(whole);
         assertThat(a.resolve("checkpoint-2")).isDirectory();
 
@@ -184,7 +185,9 @@ class ClassificationRecipeTest {
                 + "\n{\"step\": 8, \"lo");
 
         Result resumed = ModelCommandsTest.ok("tune", r.toString(), "--output", crashed.toString(), "--resume");
-        assertThat(resumed.out()).contains("resumed " + b + " at step 2");
+        // It continues (steps 1 and 2 are not run again) rather than repeating the seeded run from scratch.
+        assertThat(resumed.out()).contains("resumed " + b + " at step 2", "step 3/8", "step 8/8")
+                .doesNotContain("step 1/8", "step 2/8");
         assertThat(curve(b)).hasSize(8 + 2).isEqualTo(curve(a));
         JsonNode sa = json(a.resolve("summary.json"));
         JsonNode sb = json(b.resolve("summary.json"));
