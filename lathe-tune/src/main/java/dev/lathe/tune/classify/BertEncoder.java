@@ -43,12 +43,13 @@ public final class BertEncoder implements Encoder {
      * This encoder's weights with a fresh LoRA adapter {@code default} (A from {@code seed}, B zero as PEFT
      * initialises it) on the projections {@code config} targets ({@code query}, {@code value} ...).
      */
+    @Override
     public BertEncoder withLora(LoraConfig config, long seed) {
         return new BertEncoder(model, LoraModel.create(new AdapterBase.Bert(model, PREFIX), LoraClassifiers.ADAPTER,
                 config, seed));
     }
 
-    /** The LoRA adapter on this encoder, or null. */
+    @Override
     public LoraModel lora() {
         return lora;
     }

@@ -66,11 +66,11 @@ public final class ClassificationTask implements TrainingTask {
             }
         });
         if (mode instanceof TrainingMode.Lora) {
-            if (!(classifier.encoder() instanceof BertEncoder bert) || bert.lora() == null) {
+            if (classifier.encoder().lora() == null) {
                 throw new IllegalArgumentException("LoRA training needs an encoder with a LoRA adapter: build it with"
-                        + " BertEncoder.withLora(config, seed)");
+                        + " encoder.withLora(config, seed)");
             }
-            selected.putAll(bert.lora().trainableParameters());
+            selected.putAll(classifier.encoder().lora().trainableParameters());
         }
         boolean frozen = selected.isEmpty() && cacheFeatures;
         classifier.headParameters().forEach((name, t) -> {

@@ -65,15 +65,7 @@ public final class ClassifierFiles {
      */
     public static SequenceClassifier load(Path dir, Encoder encoder) throws IOException {
         Path configFile = dir.resolve(CONFIG);
-        if (!Files.isRegularFile(configFile)) {
-            throw new IllegalArgumentException(dir + ": no " + CONFIG + "; not a saved classifier");
-        }
-        JsonNode config = JSON.readTree(configFile.toFile());
-        String architecture = config.path("architectures").path(0).asText("");
-        if (!architecture.equals(encoder.architecture())) {
-            throw new IllegalArgumentException(configFile + ": architectures is [" + architecture + "] but the encoder"
-                    + " given is for " + encoder.architecture() + "; load it onto the model it was trained from");
-        }
+        JsonNode config = readConfig(dir, encoder);
         LabelMap labels = LabelMap.readFrom(config, configFile.toString());
         float dropout = (float) config.path("classifier_dropout").asDouble(0);
         ClassificationHead head = ClassificationHead.create(encoder.headName(), encoder.hiddenSize(), labels.size(),
@@ -92,5 +84,20 @@ public final class ClassifierFiles {
             }
         }
         return new SequenceClassifier(encoder, head, labels);
+    }
+
+    /** The saved {@code config.json} in {@code dir}, checked to be for {@code encoder}'s architecture. */
+    static JsonNode readConfig(Path dir, Encoder encoder) throws IOException {
+        Path configFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException(dir + ": no " + CONFIG + "; not a saved classifier");
+        }
+        JsonNode config = JSON.readTree(configFile.toFile());
+        String architecture = config.path("architectures").path(0).asText("");
+        if (!architecture.equals(encoder.architecture())) {
+            throw new IllegalArgumentException(configFile + ": architectures is [" + architecture + "] but the encoder"
+                    + " given is for " + encoder.architecture() + "; load it onto the model it was trained from");
+        }
+        return config;
     }
 }

@@ -2,6 +2,8 @@ package dev.lathe.tune.classify;
 
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.config.ModelConfig;
+import dev.lathe.tune.peft.lora.LoraConfig;
+import dev.lathe.tune.peft.lora.LoraModel;
 import java.util.Map;
 
 /**
@@ -37,6 +39,16 @@ public sealed interface Encoder permits BertEncoder, DecoderEncoder {
 
     /** Whether the head has a bias: BERT's {@code classifier} does, decoders' {@code score} does not. */
     boolean headBias();
+
+    /**
+     * This encoder's weights (shared, not copied) with a fresh LoRA adapter {@code default} on the modules
+     * {@code config} targets, A initialised from {@code seed} and B zero as PEFT does; {@link #pooled} then
+     * runs through the adapter.
+     */
+    Encoder withLora(LoraConfig config, long seed);
+
+    /** The LoRA adapter on this encoder, or null when it has none. */
+    LoraModel lora();
 
     /** The transformers class a checkpoint of this classifier names in {@code architectures}. */
     String architecture();

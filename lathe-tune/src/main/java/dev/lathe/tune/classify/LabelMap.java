@@ -31,6 +31,15 @@ public record LabelMap(List<String> labels) {
         return new LabelMap(new ArrayList<>(new TreeSet<>(labelsOfRows)));
     }
 
+    /** transformers' default names for {@code k} labels with no {@code id2label}: LABEL_0 ... LABEL_<k-1>. */
+    public static LabelMap unnamed(int k) {
+        List<String> names = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            names.add("LABEL_" + i);
+        }
+        return new LabelMap(names);
+    }
+
     public int size() {
         return labels.size();
     }

@@ -73,16 +73,16 @@ public final class SequenceClassifier {
     /** Training mode (dropout on) or inference mode. */
     public void train(boolean on) {
         training = on;
-        if (encoder instanceof BertEncoder bert && bert.lora() != null) {
-            bert.lora().train(on);
+        if (encoder.lora() != null) {
+            encoder.lora().train(on);
         }
     }
 
     /** The seed the next training forward's dropout mask derives from. */
     public void reseedDropout(long seed) {
         dropoutSeed = seed;
-        if (encoder instanceof BertEncoder bert && bert.lora() != null) {
-            bert.lora().reseed(seed);
+        if (encoder.lora() != null) {
+            encoder.lora().reseed(seed);
         }
     }
 

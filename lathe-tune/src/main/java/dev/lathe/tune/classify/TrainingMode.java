@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * Which encoder weights a classifier trains (the head always trains): none (a frozen encoder, transfer
  * learning's classic form), all, all but those matching name patterns, only the biases (BitFit), or none of
- * them but a LoRA adapter on them ({@link Lora}, for an encoder made with {@link BertEncoder#withLora}).
+ * them but a LoRA adapter on them ({@link Lora}, for an encoder made with {@link Encoder#withLora}: BERT or decoder).
  */
 public sealed interface TrainingMode {
 

@@ -8,7 +8,8 @@
  * {@code classifier.weight}/{@code classifier.bias} for BERT, {@code score.weight} (no bias) for decoders,
  * with dropout before the head. Training modes ({@link dev.lathe.tune.classify.TrainingMode}): a frozen
  * encoder (head only; the pooled features are then computed once and cached), full fine-tuning, freezing by
- * parameter-name pattern, and BitFit (biases and head; Ben Zaken et al. 2022, https://arxiv.org/abs/2106.10199).
+ * parameter-name pattern, BitFit (biases and head; Ben Zaken et al. 2022, https://arxiv.org/abs/2106.10199),
+ * and a LoRA adapter on either encoder family, saved as PEFT saves a SEQ_CLS adapter.
  * Labels come from the data and are saved as {@code id2label}/{@code label2id} in {@code config.json}.
  */
 package dev.lathe.tune.classify;

@@ -356,6 +356,15 @@ public final class LoraModel implements LinearHook {
     }
 
     /**
+     * The final hidden states (B, T, C) of the decoder with the adapters applied, before the language-model
+     * head (what a sequence-classification head pools); see {@link DecoderModel#hiddenStates}.
+     */
+    public Tensor hiddenStates(int[] ids, int batch, int time, Tensor attentionMask) {
+        DecoderModel decoder = requireDecoder("hiddenStates");
+        return run(() -> decoder.hiddenStates(ids, batch, time, attentionMask, this));
+    }
+
+    /**
      * The last hidden state (B, T, C) of a BERT base with the adapters applied; see
      * {@link BertModel#forward(int[][], int[][], int[][], LinearHook)}.
      */
