@@ -62,15 +62,59 @@ final class ConfigParser {
         }
         boolean qwen = family == ModelFamily.QWEN2;
         boolean attentionBias = f.optBool("attention_bias", false);
-        int maxPositions = f.optInt("max_position_embeddings", qwen ? 32768 : 2048);
+        int maxPositions = f.optInt("max_position_embeddings", switch (modelType) {
+            case "qwen2" -> 32768;
+            case "mistral" -> 131072; // transformers' defaults
+            default -> 2048;
+        });
         Rope rope = rope(f, maxPositions);
+        int layers = f.requiredInt("num_hidden_layers");
+        int context = Math.min(maxPositions, slidingWindow(f, modelType, layers));
         return new ModelConfig(family, modelType, f.requiredInt("vocab_size"), hidden,
-                f.requiredInt("intermediate_size"), f.requiredInt("num_hidden_layers"), heads, kvHeads, headDim,
-                maxPositions, f.optDouble("rms_norm_eps", 1e-6),
+                f.requiredInt("intermediate_size"), layers, heads, kvHeads, headDim,
+                context, f.optDouble("rms_norm_eps", 1e-6),
                 rope.theta(), rope.scaling(), f.optBool("tie_word_embeddings", false),
                 activation(f, "hidden_act", "silu"), qwen || attentionBias, !qwen && attentionBias,
                 f.optBool("mlp_bias", false), tokenId(f, gen, "bos_token_id"), eos(f, gen),
                 tokenId(f, null, "pad_token_id"), dtype(f), 0);
+    }
+
+    /**
+     * The attention window of a Mistral or Qwen2 config, or {@link Integer#MAX_VALUE} when every layer
+     * attends to the whole context. Lathe's attention is not windowed; up to the window the two compute
+     * the same (a token attends to itself and the window - 1 tokens before it), past it they differ, so
+     * the context is capped at the window instead of computing other numbers beyond it. As transformers
+     * reads them: Mistral's {@code sliding_window} is 4096 when absent and off when null; Qwen2's applies
+     * only with {@code use_sliding_window} and only when some layer slides ({@code layer_types}, else the
+     * layers from {@code max_window_layers} on).
+     */
+    private static int slidingWindow(Fields f, String modelType, int layers) {
+        int none = Integer.MAX_VALUE;
+        JsonNode window = f.root.get("sliding_window");
+        switch (modelType) {
+            case "mistral" -> {
+                return window == null ? 4096 : window.isNull() ? none : f.optInt("sliding_window", none);
+            }
+            case "qwen2" -> {
+                if (!f.optBool("use_sliding_window", false) || (window != null && window.isNull())) {
+                    return none;
+                }
+                JsonNode types = f.root.get("layer_types");
+                boolean anySliding = false;
+                if (types != null && types.isArray()) {
+                    for (JsonNode t : types) {
+                        anySliding |= "sliding_attention".equals(t.asText());
+                    }
+                } else {
+                    JsonNode first = f.root.get("max_window_layers");
+                    anySliding = (first == null || first.isNull() ? 28 : first.asInt()) < layers;
+                }
+                return !anySliding ? none : window == null ? 4096 : f.optInt("sliding_window", none);
+            }
+            default -> {
+                return none;
+            }
+        }
     }
 
     private static ModelConfig gpt2(Fields f, String modelType, JsonNode gen) {

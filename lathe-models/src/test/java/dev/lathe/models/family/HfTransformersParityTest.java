@@ -1,11 +1,13 @@
 package dev.lathe.models.family;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.ContextLengthExceededException;
 import dev.lathe.models.KvCache;
 import dev.lathe.models.family.bert.BertModel;
 import dev.lathe.models.format.Weights;
@@ -162,6 +164,18 @@ class HfTransformersParityTest {
                     .toArray(Integer[]::new));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void mistralsSlidingWindowBoundsTheContextSinceLatheAttendsToEveryEarlierToken() throws IOException {
+        Fixture f = Fixture.of("mistral-sliding-f16"); // sliding_window 16, max_position_embeddings 64
+        try (Weights weights = Weights.open(f.dir)) {
+            DecoderModel model = load(f.dir, weights);
+            assertThat(model.contextLength()).isEqualTo(16);
+            assertThatThrownBy(() -> model.newCache(17)).isInstanceOf(ContextLengthExceededException.class);
+            assertThatThrownBy(() -> new Generator(null).generate(model, new int[10], SamplingParams.greedy(7)))
+                    .isInstanceOf(ContextLengthExceededException.class);
         }
     }
 
