@@ -121,6 +121,15 @@ final class ConfigParser {
         int hidden = f.requiredInt("n_embd");
         int heads = f.requiredInt("n_head");
         int inner = f.optInt("n_inner", 4 * hidden); // null in most configs: 4 * n_embd
+        // Lathe's attention divides scores by sqrt(head_dim) in every layer, as GPT-2 does by default.
+        if (!f.optBool("scale_attn_weights", true)) {
+            throw f.error("scale_attn_weights", "= false is not supported: Lathe scales attention scores by"
+                    + " 1/sqrt(head_dim)");
+        }
+        if (f.optBool("scale_attn_by_inverse_layer_idx", false)) {
+            throw f.error("scale_attn_by_inverse_layer_idx", "= true is not supported: Lathe does not divide layer"
+                    + " i's attention scores by i + 1");
+        }
         return new ModelConfig(ModelFamily.GPT2, modelType, f.requiredInt("vocab_size"), hidden, inner,
                 f.requiredInt("n_layer"), heads, heads, f.divide(hidden, heads, "n_embd", "n_head", false),
                 f.requiredInt("n_positions"), f.optDouble("layer_norm_epsilon", 1e-5), 10000.0,
@@ -137,6 +146,10 @@ final class ConfigParser {
         if (positions != null && !positions.equals("absolute")) {
             // relative_key / relative_key_query add a distance embedding to the scores that the encoder lacks.
             throw f.error("position_embedding_type", "\"" + positions + "\" is not supported (only \"absolute\")");
+        }
+        if (f.optBool("is_decoder", false)) {
+            // transformers then makes the self-attention causal; Lathe's encoder is bidirectional.
+            throw f.error("is_decoder", "= true is not supported: Lathe's BERT encoder attends in both directions");
         }
         Activation act = activation(f, "hidden_act", "gelu");
         if (act == Activation.SILU) {

@@ -60,4 +60,25 @@ class UnsupportedConfigOptionsTest {
                 + " [\"sliding_attention\", \"sliding_attention\", \"sliding_attention\", \"sliding_attention\"]")
                 .maxPositionEmbeddings()).isEqualTo(32768);
     }
+
+    @Test
+    void gpt2AttentionScalingVariantsAreRefused() {
+        assertThatThrownBy(() -> ModelConfig.parse(gpt2(", \"scale_attn_by_inverse_layer_idx\": true"), null,
+                "g/config.json")).hasMessageContaining("g/config.json")
+                .hasMessageContaining("scale_attn_by_inverse_layer_idx");
+        assertThatThrownBy(() -> ModelConfig.parse(gpt2(", \"scale_attn_weights\": false"), null, "g/config.json"))
+                .hasMessageContaining("scale_attn_weights");
+        assertThat(ModelConfig.parse(gpt2(", \"scale_attn_weights\": true, \"scale_attn_by_inverse_layer_idx\": false,"
+                + " \"reorder_and_upcast_attn\": true"), null, "g/config.json").family()).isEqualTo(ModelFamily.GPT2);
+    }
+
+    @Test
+    void aCausalBertIsRefused() {
+        String bert = "{\"model_type\": \"bert\", \"vocab_size\": 10, \"hidden_size\": 8, \"intermediate_size\": 12,"
+                + " \"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"is_decoder\": %s}";
+        assertThatThrownBy(() -> ModelConfig.parse(bert.formatted("true"), null, "b/config.json"))
+                .hasMessageContaining("b/config.json").hasMessageContaining("is_decoder");
+        assertThat(ModelConfig.parse(bert.formatted("false"), null, "b/config.json").family())
+                .isEqualTo(ModelFamily.BERT);
+    }
 }
