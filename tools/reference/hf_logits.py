@@ -15,8 +15,9 @@ expected.json:
                       logits (B, T, V) at every position (only unmasked positions are meaningful);
             "cache":  a prompt's logits, then one-token steps continuing from the model's KV cache;
             "greedy": model.generate(do_sample=False) from a prompt: the new tokens.
+  llama3-rope-legacy-config: the llama3 model in float32 with config.json in transformers 4's layout.
   BERT      "batch":  ids, attention mask, token type ids, last_hidden_state (B, T, C) and the
-                      attention-masked mean of it (sentence-transformers pooling) and BertModel's pooler output.
+                      attention-masked mean of it (sentence-transformers pooling; Lathe has no BERT pooler).
 Weights are drawn from a seeded generator with a spread that gives distinct logits (transformers' own
 init, std 0.02, gives near-uniform logits and greedy ties). A model stored in bfloat16/float16 is run by
 transformers in float32 on exactly the stored (widened) weights, as Lathe computes.
@@ -71,7 +72,15 @@ DECODERS = [
     ("gpt2", GPT2LMHeadModel, GPT2Config,
      dict(vocab_size=VOCAB, n_embd=32, n_layer=2, n_head=4, n_positions=64, activation_function="gelu_new",
           layer_norm_epsilon=1e-5, bos_token_id=0, eos_token_id=2), torch.float32),
+    ("gpt2-untied-gelu", GPT2LMHeadModel, GPT2Config,
+     dict(vocab_size=VOCAB, n_embd=32, n_layer=2, n_head=2, n_positions=32, n_inner=48, activation_function="gelu",
+          layer_norm_epsilon=1e-6, bos_token_id=0, eos_token_id=2, tie_word_embeddings=False), torch.float32),
 ]
+
+# Written by save_pretrained in transformers 5's layout, then config.json rewritten in transformers 4's
+# (top-level rope_theta and rope_scaling, torch_dtype), as most Hub checkpoints still are; transformers
+# itself reads the rewritten file back for the reference.
+LEGACY_CONFIG = {"llama3-rope-legacy-config": ("llama3-rope-bf16", torch.float32)}
 
 BERT = ("bert", dict(vocab_size=VOCAB, hidden_size=32, intermediate_size=48, num_hidden_layers=2,
                      num_attention_heads=4, max_position_embeddings=32, type_vocab_size=2, layer_norm_eps=1e-12,
@@ -105,24 +114,41 @@ def padded_batch():
     return ids, mask
 
 
-def save(model, folder, dtype):
+def save(model, folder, dtype, rewrite=None):
     """Writes the model in `dtype`, then loads the folder back in float32 the way a user would: the
     reference runs on exactly the stored weights, widened, with buffers such as RoPE's inverse
     frequencies computed afresh in float32 (converting the module instead would round them too)."""
     if os.path.isdir(folder):
         shutil.rmtree(folder)
     model.to(dtype).save_pretrained(folder, safe_serialization=True)
+    if rewrite:
+        rewrite(folder)
     return type(model).from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
 
 
-def decoder(name, model_cls, config_cls, kw, dtype, seed):
+def legacy_config(folder):
+    """Rewrites folder/config.json the way transformers 4 wrote it."""
+    path = os.path.join(folder, "config.json")
+    with open(path) as f:
+        cfg = json.load(f)
+    rope = dict(cfg.pop("rope_parameters"))
+    cfg["rope_theta"] = rope.pop("rope_theta")
+    cfg["rope_scaling"] = None if rope["rope_type"] == "default" else rope
+    cfg["torch_dtype"] = cfg.pop("dtype")
+    cfg["transformers_version"] = "4.46.0"
+    with open(path, "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+def decoder(name, model_cls, config_cls, kw, dtype, seed, legacy=False):
     config = config_cls(**kw)
     config._attn_implementation = "eager"
     torch.manual_seed(seed)
     model = model_cls(config).eval()
     randomise(model, torch.Generator().manual_seed(seed))
     folder = os.path.join(OUT, name)
-    model = save(model, folder, dtype).eval()
+    model = save(model, folder, dtype, legacy_config if legacy else None).eval()
     ids, mask = padded_batch()
     with torch.no_grad():
         logits = model(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask)).logits
@@ -170,8 +196,7 @@ def bert(seed):
     doc = {"source": "tools/reference/hf_logits.py", "transformers": transformers.__version__,
            "torch": torch.__version__, "model": name, "class": "BertModel", "stored_dtype": "float32",
            "batch": {"ids": ids, "attention_mask": mask, "token_type_ids": types, "shape": list(hidden.shape),
-                     "last_hidden_state": floats(hidden), "mean_pooled": floats(mean),
-                     "pooler_output": floats(out.pooler_output)}}
+                     "last_hidden_state": floats(hidden), "mean_pooled": floats(mean)}}
     write_json(os.path.join(folder, "expected.json"), doc)
     print(f"{name}: written", file=sys.stderr)
 
@@ -189,6 +214,9 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for i, (name, cls, cfg_cls, kw, dtype) in enumerate(DECODERS):
         decoder(name, cls, cfg_cls, kw, dtype, 3000 + i)
+    for j, (name, (like, dtype)) in enumerate(LEGACY_CONFIG.items()):
+        _, cls, cfg_cls, kw, _ = next(d for d in DECODERS if d[0] == like)
+        decoder(name, cls, cfg_cls, kw, dtype, 3050 + j, legacy=True)
     bert(3100)
 
 

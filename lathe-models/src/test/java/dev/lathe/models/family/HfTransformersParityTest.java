@@ -18,11 +18,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every family Lathe loads, against the real Hugging Face transformers 5.17.0: tiny random models built
@@ -34,6 +35,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HfTransformersParityTest {
     static final double TOLERANCE = 1e-4;
     private static double worst; // largest relative difference seen, printed at the end
+
+    /** The decoder fixtures (hf-tiny/NAME), one per family and option hf_logits.py covers. */
+    static List<String> decoders() {
+        return List.of("llama-gqa", "llama-tied-biases", "llama3-rope-bf16", "llama3-rope-legacy-config",
+                "llama-linear-rope", "mistral-sliding-f16", "qwen2", "gpt2", "gpt2-untied-gelu");
+    }
 
     /** A fixture folder and what transformers computed with it. */
     private record Fixture(Path dir, JsonNode expected) {
@@ -57,8 +64,7 @@ class HfTransformersParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-gqa", "llama-tied-biases", "llama3-rope-bf16", "llama-linear-rope",
-        "mistral-sliding-f16", "qwen2", "gpt2"})
+    @MethodSource("decoders")
     void aRightPaddedBatchWithItsAttentionMaskGivesTransformersLogits(String name) {
         Fixture f = Fixture.of(name);
         JsonNode batch = f.expected.get("batch");
@@ -91,8 +97,7 @@ class HfTransformersParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-gqa", "llama-tied-biases", "llama3-rope-bf16", "llama-linear-rope",
-        "mistral-sliding-f16", "qwen2", "gpt2"})
+    @MethodSource("decoders")
     void eachRowAloneGivesTransformersLogitsOnBothForwardPaths(String name) {
         Fixture f = Fixture.of(name);
         JsonNode batch = f.expected.get("batch");
@@ -122,8 +127,7 @@ class HfTransformersParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-gqa", "llama-tied-biases", "llama3-rope-bf16", "llama-linear-rope",
-        "mistral-sliding-f16", "qwen2", "gpt2"})
+    @MethodSource("decoders")
     void promptThenSingleTokenStepsOnTheKvCacheGiveTransformersCachedLogits(String name) {
         Fixture f = Fixture.of(name);
         JsonNode cached = f.expected.get("cache");
@@ -147,8 +151,7 @@ class HfTransformersParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-gqa", "llama-tied-biases", "llama3-rope-bf16", "llama-linear-rope",
-        "mistral-sliding-f16", "qwen2", "gpt2"})
+    @MethodSource("decoders")
     void greedyGenerationPicksTheTokensTransformersGeneratePicks(String name) {
         Fixture f = Fixture.of(name);
         JsonNode greedy = f.expected.get("greedy");
