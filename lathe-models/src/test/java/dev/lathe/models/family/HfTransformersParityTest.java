@@ -152,6 +152,43 @@ class HfTransformersParityTest {
 
     @ParameterizedTest
     @MethodSource("decoders")
+    void threeRowsDecodedInLockstepGiveTransformersLogitsAtEveryStep(String name) {
+        Fixture f = Fixture.of(name);
+        JsonNode batch = f.expected.get("batch");
+        int[][] ids = ints(batch.get("ids"));
+        int[][] mask = ints(batch.get("attention_mask"));
+        float[] expected = floats(batch.get("logits"));
+        int t = ids[0].length;
+        int prompt = 2;
+        try (Weights weights = Weights.open(f.dir)) {
+            DecoderModel model = load(f.dir, weights);
+            int v = model.vocabSize();
+            int n = ids.length;
+            KvCache[] caches = new KvCache[n];
+            for (int i = 0; i < n; i++) {
+                caches[i] = model.newCache(t);
+                model.forward(Arrays.copyOf(ids[i], prompt), caches[i]);
+            }
+            for (int p = prompt; p < t; p++) {
+                int at = p;
+                int[] active = java.util.stream.IntStream.range(0, n).filter(i -> mask[i][at] == 1).toArray();
+                int[] tokens = Arrays.stream(active).map(i -> ids[i][at]).toArray();
+                KvCache[] rows = Arrays.stream(active).mapToObj(i -> caches[i]).toArray(KvCache[]::new);
+                float[][] out = new float[active.length][v];
+                model.decodeBatch(tokens, rows, out);
+                for (int j = 0; j < active.length; j++) {
+                    int from = (active[j] * t + p) * v;
+                    assertClose(name + " lockstep row " + active[j] + " t=" + p, out[j],
+                            Arrays.copyOfRange(expected, from, from + v));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("decoders")
     void greedyGenerationPicksTheTokensTransformersGeneratePicks(String name) {
         Fixture f = Fixture.of(name);
         JsonNode greedy = f.expected.get("greedy");
@@ -204,7 +241,20 @@ class HfTransformersParityTest {
                 }
             }
             float[] pooled = Autograd.noGrad(() -> BertModel.meanPool(hidden, mask)).toFloatArray();
-            assertClose("bert mean pooling", pooled, floats(batch.get("mean_pooled")));
+            float[] mean = floats(batch.get("mean_pooled"));
+            assertClose("bert mean pooling", pooled, mean);
+            float[][] sentences = model.sentenceEmbeddings(ids, mask, types); // mean pooling, then L2 norm
+            for (int i = 0; i < ids.length; i++) {
+                float[] row = Arrays.copyOfRange(mean, i * c, (i + 1) * c);
+                double norm = 0;
+                for (float x : row) {
+                    norm += x * x;
+                }
+                for (int k = 0; k < c; k++) {
+                    row[k] /= (float) Math.sqrt(norm);
+                }
+                assertClose("bert sentence embedding " + i, sentences[i], row);
+            }
         }
     }
 
