@@ -15,7 +15,7 @@ expected.json:
                       logits (B, T, V) at every position (only unmasked positions are meaningful);
             "cache":  a prompt's logits, then one-token steps continuing from the model's KV cache;
             "greedy": model.generate(do_sample=False) from a prompt: the new tokens.
-  llama3-rope-legacy-config: the llama3 model in float32 with config.json in transformers 4's layout.
+  llama3-rope-legacy-config: a llama3-RoPE model with config.json in transformers 4's layout.
   BERT      "batch":  ids, attention mask, token type ids, last_hidden_state (B, T, C) and the
                       attention-masked mean of it (sentence-transformers pooling; Lathe has no BERT pooler).
 Weights are drawn from a seeded generator with a spread that gives distinct logits (transformers' own
@@ -80,7 +80,12 @@ DECODERS = [
 # Written by save_pretrained in transformers 5's layout, then config.json rewritten in transformers 4's
 # (top-level rope_theta and rope_scaling, torch_dtype), as most Hub checkpoints still are; transformers
 # itself reads the rewritten file back for the reference.
-LEGACY_CONFIG = {"llama3-rope-legacy-config": ("llama3-rope-bf16", torch.float32)}
+LEGACY_CONFIG = [
+    ("llama3-rope-legacy-config", LlamaForCausalLM, LlamaConfig,
+     llama_like(rope_parameters={"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0,
+                                 "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                 "original_max_position_embeddings": 16}), torch.float32),
+]
 
 BERT = ("bert", dict(vocab_size=VOCAB, hidden_size=32, intermediate_size=48, num_hidden_layers=2,
                      num_attention_heads=4, max_position_embeddings=32, type_vocab_size=2, layer_norm_eps=1e-12,
@@ -89,6 +94,7 @@ BERT = ("bert", dict(vocab_size=VOCAB, hidden_size=32, intermediate_size=48, num
 
 def randomise(model, g):
     """Every parameter redrawn: norm weights near 1, biases small, matrices scaled by 1/sqrt(fan-in)."""
+    tied = getattr(model.config, "tie_word_embeddings", False)
     with torch.no_grad():
         for name, p in model.named_parameters():
             if p.dim() == 1:
@@ -96,7 +102,9 @@ def randomise(model, g):
                 base = 1.0 if is_norm_weight else 0.0
                 p.copy_(base + 0.1 * torch.randn(p.shape, generator=g))
             elif "embed" in name or name.endswith(("wte.weight", "wpe.weight")) or "embeddings" in name:
-                p.copy_(torch.randn(p.shape, generator=g))
+                # a tied head scores each token by its own embedding's norm: smaller rows keep greedy decoding
+                # from repeating one token
+                p.copy_(torch.randn(p.shape, generator=g) * (0.4 if tied else 1.0))
             else:
                 # nn.Linear is (out, in); GPT-2's Conv1D is (in, out): scale by the input width either way
                 fan_in = p.shape[0] if "transformer.h." in name else p.shape[1]
@@ -214,8 +222,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for i, (name, cls, cfg_cls, kw, dtype) in enumerate(DECODERS):
         decoder(name, cls, cfg_cls, kw, dtype, 3000 + i)
-    for j, (name, (like, dtype)) in enumerate(LEGACY_CONFIG.items()):
-        _, cls, cfg_cls, kw, _ = next(d for d in DECODERS if d[0] == like)
+    for j, (name, cls, cfg_cls, kw, dtype) in enumerate(LEGACY_CONFIG):
         decoder(name, cls, cfg_cls, kw, dtype, 3050 + j, legacy=True)
     bert(3100)
 
