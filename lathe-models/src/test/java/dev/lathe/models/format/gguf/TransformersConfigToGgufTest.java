@@ -82,6 +82,28 @@ class TransformersConfigToGgufTest {
         assertThat(gguf.number("llama.rope.freq_base", 0)).isEqualTo(1000000.0);
     }
 
+    /** The GGUF of {@code dir} with a llama.cpp-style {@code rope_freqs.weight} table added. */
+    private Path withRopeFreqs(Path dir, float[] factors) throws IOException {
+        GgufFile plain = GgufFile.open(toGguf(dir));
+        GgufWriter w = new GgufWriter();
+        plain.metadata().forEach(w::put);
+        plain.tensors().forEach((name, t) -> w.tensor(name, t, GgmlType.F32));
+        w.tensor("rope_freqs.weight", Tensor.of(factors, factors.length), GgmlType.F32);
+        Path out = tmp.resolve("with-rope-freqs.gguf");
+        w.write(out);
+        return out;
+    }
+
+    @Test
+    void ggufRopeFrequencyFactorsAreRefusedUnlessAllOne() throws Exception {
+        Path dir = fixture("llama-gqa"); // head_dim 8: 4 factors
+        GgufFile scaled = GgufFile.open(withRopeFreqs(dir, new float[] {1f, 1f, 2.5f, 8f}));
+        assertThatThrownBy(() -> GgufToHf.convert(scaled)).hasMessageContaining("rope_freqs.weight")
+                .hasMessageContaining("RoPE frequency factors");
+        GgufFile plain = GgufFile.open(withRopeFreqs(dir, new float[] {1f, 1f, 1f, 1f}));
+        assertThat(GgufToHf.convert(plain).tensors()).doesNotContainKey("rope_freqs.weight");
+    }
+
     @Test
     void llama3RopeScalingIsRefusedRatherThanDropped() {
         assertThatThrownBy(() -> toGguf(fixture("llama3-rope-bf16"))).hasMessageContaining("Llama-3 RoPE scaling")
