@@ -15,6 +15,7 @@ expected.json:
                       logits (B, T, V) at every position (only unmasked positions are meaningful);
             "cache":  a prompt's logits, then one-token steps continuing from the model's KV cache;
             "greedy": model.generate(do_sample=False) from a prompt: the new tokens.
+            "training.json" (TRAINING models only): loss and gradients of one causal-LM step.
   llama3-rope-legacy-config: a llama3-RoPE model with config.json in transformers 4's layout.
   BERT      "batch":  ids, attention mask, token type ids, last_hidden_state (B, T, C) and the
                       attention-masked mean of it (sentence-transformers pooling; Lathe has no BERT pooler).
@@ -76,6 +77,10 @@ DECODERS = [
      dict(vocab_size=VOCAB, n_embd=32, n_layer=2, n_head=2, n_positions=32, n_inner=48, activation_function="gelu",
           layer_norm_epsilon=1e-6, bos_token_id=0, eos_token_id=2, tie_word_embeddings=False), torch.float32),
 ]
+
+# decoders whose training loss and gradients are recorded too (training.json): tied embeddings with every
+# bias, Qwen2's q/k/v biases with GQA, GPT-2's Conv1D layout and fused q/k/v
+TRAINING = {"llama-tied-biases", "qwen2", "gpt2"}
 
 # Written by save_pretrained in transformers 5's layout, then config.json rewritten in transformers 4's
 # (top-level rope_theta and rope_scaling, torch_dtype), as most Hub checkpoints still are; transformers
@@ -183,6 +188,28 @@ def decoder(name, model_cls, config_cls, kw, dtype, seed, legacy=False):
                       "eos_token_id": kw.get("eos_token_id"), "min_top2_gap": gap}}
     write_json(os.path.join(folder, "expected.json"), doc)
     print(f"{name}: greedy {generated} (min top-2 gap {gap:.3g})", file=sys.stderr)
+    if name in TRAINING:
+        training(model, folder)
+
+
+def training(model, folder):
+    """The causal-LM loss transformers computes with labels = input ids (shifted inside, mean over T - 1
+    predictions) on ROWS[0], and its gradients (7 significant digits, to keep the file small): every vector,
+    layer 0's attention matrices and the embedding table (tied to the head where the model ties them), with
+    dropout off (eval mode)."""
+    model.zero_grad()
+    ids = torch.tensor([ROWS[0]])
+    loss = model(input_ids=ids, labels=ids).loss
+    loss.backward()
+    def kept(n, p):  # every vector; layer 0's attention matrices (GPT-2's fused c_attn too); the embedding
+        return (p.dim() == 1 or n.endswith(("embed_tokens.weight", "wte.weight"))
+                or (".0." in n and ("self_attn" in n or ".attn." in n)))
+
+    grads = {n: {"shape": list(p.grad.shape), "data": [float(f"{v:.7g}") for v in p.grad.reshape(-1).tolist()]}
+             for n, p in model.named_parameters() if kept(n, p)}
+    doc = {"source": "tools/reference/hf_logits.py", "transformers": transformers.__version__,
+           "torch": torch.__version__, "ids": ROWS[0], "loss": float(loss), "gradients": grads}
+    write_json(os.path.join(folder, "training.json"), doc)
 
 
 def bert(seed):
