@@ -62,26 +62,81 @@ final class ConfigParser {
         }
         boolean qwen = family == ModelFamily.QWEN2;
         boolean attentionBias = f.optBool("attention_bias", false);
+        int maxPositions = f.optInt("max_position_embeddings", switch (modelType) {
+            case "qwen2" -> 32768;
+            case "mistral" -> 131072; // transformers' defaults
+            default -> 2048;
+        });
+        Rope rope = rope(f, maxPositions);
+        int layers = f.requiredInt("num_hidden_layers");
+        int context = Math.min(maxPositions, slidingWindow(f, modelType, layers));
         return new ModelConfig(family, modelType, f.requiredInt("vocab_size"), hidden,
-                f.requiredInt("intermediate_size"), f.requiredInt("num_hidden_layers"), heads, kvHeads, headDim,
-                f.optInt("max_position_embeddings", qwen ? 32768 : 2048), f.optDouble("rms_norm_eps", 1e-6),
-                f.optDouble("rope_theta", 10000.0), ropeScaling(f), f.optBool("tie_word_embeddings", false),
+                f.requiredInt("intermediate_size"), layers, heads, kvHeads, headDim,
+                context, f.optDouble("rms_norm_eps", 1e-6),
+                rope.theta(), rope.scaling(), f.optBool("tie_word_embeddings", false),
                 activation(f, "hidden_act", "silu"), qwen || attentionBias, !qwen && attentionBias,
                 f.optBool("mlp_bias", false), tokenId(f, gen, "bos_token_id"), eos(f, gen),
-                tokenId(f, null, "pad_token_id"), f.optString("torch_dtype"), 0);
+                tokenId(f, null, "pad_token_id"), dtype(f), 0);
+    }
+
+    /**
+     * The attention window of a Mistral or Qwen2 config, or {@link Integer#MAX_VALUE} when every layer
+     * attends to the whole context. Lathe's attention is not windowed; up to the window the two compute
+     * the same (a token attends to itself and the window - 1 tokens before it), past it they differ, so
+     * the context is capped at the window instead of computing other numbers beyond it. As transformers
+     * reads them: Mistral's {@code sliding_window} is 4096 when absent and off when null; Qwen2's applies
+     * only with {@code use_sliding_window} and only when some layer slides ({@code layer_types}, else the
+     * layers from {@code max_window_layers} on).
+     */
+    private static int slidingWindow(Fields f, String modelType, int layers) {
+        int none = Integer.MAX_VALUE;
+        JsonNode window = f.root.get("sliding_window");
+        switch (modelType) {
+            case "mistral" -> {
+                return window == null ? 4096 : window.isNull() ? none : f.optInt("sliding_window", none);
+            }
+            case "qwen2" -> {
+                if (!f.optBool("use_sliding_window", false) || (window != null && window.isNull())) {
+                    return none;
+                }
+                JsonNode types = f.root.get("layer_types");
+                boolean anySliding = false;
+                if (types != null && types.isArray()) {
+                    for (JsonNode t : types) {
+                        anySliding |= "sliding_attention".equals(t.asText());
+                    }
+                } else {
+                    JsonNode first = f.root.get("max_window_layers");
+                    anySliding = (first == null || first.isNull() ? 28 : first.asInt()) < layers;
+                }
+                return !anySliding ? none : window == null ? 4096 : f.optInt("sliding_window", none);
+            }
+            default -> {
+                return none;
+            }
+        }
     }
 
     private static ModelConfig gpt2(Fields f, String modelType, JsonNode gen) {
         int hidden = f.requiredInt("n_embd");
         int heads = f.requiredInt("n_head");
         int inner = f.optInt("n_inner", 4 * hidden); // null in most configs: 4 * n_embd
+        // Lathe's attention divides scores by sqrt(head_dim) in every layer, as GPT-2 does by default.
+        if (!f.optBool("scale_attn_weights", true)) {
+            throw f.error("scale_attn_weights", "= false is not supported: Lathe scales attention scores by"
+                    + " 1/sqrt(head_dim)");
+        }
+        if (f.optBool("scale_attn_by_inverse_layer_idx", false)) {
+            throw f.error("scale_attn_by_inverse_layer_idx", "= true is not supported: Lathe does not divide layer"
+                    + " i's attention scores by i + 1");
+        }
         return new ModelConfig(ModelFamily.GPT2, modelType, f.requiredInt("vocab_size"), hidden, inner,
                 f.requiredInt("n_layer"), heads, heads, f.divide(hidden, heads, "n_embd", "n_head", false),
                 f.requiredInt("n_positions"), f.optDouble("layer_norm_epsilon", 1e-5), 10000.0,
                 new RopeConfig.None(), f.optBool("tie_word_embeddings", true),
                 activation(f, "activation_function", "gelu_new"), true, true, true,
                 tokenId(f, gen, "bos_token_id"), eos(f, gen), tokenId(f, null, "pad_token_id"),
-                f.optString("torch_dtype"), 0);
+                dtype(f), 0);
     }
 
     private static ModelConfig bert(Fields f, String modelType, JsonNode gen) {
@@ -91,6 +146,10 @@ final class ConfigParser {
         if (positions != null && !positions.equals("absolute")) {
             // relative_key / relative_key_query add a distance embedding to the scores that the encoder lacks.
             throw f.error("position_embedding_type", "\"" + positions + "\" is not supported (only \"absolute\")");
+        }
+        if (f.optBool("is_decoder", false)) {
+            // transformers then makes the self-attention causal; Lathe's encoder is bidirectional.
+            throw f.error("is_decoder", "= true is not supported: Lathe's BERT encoder attends in both directions");
         }
         Activation act = activation(f, "hidden_act", "gelu");
         if (act == Activation.SILU) {
@@ -103,7 +162,13 @@ final class ConfigParser {
                 f.optInt("max_position_embeddings", 512), f.optDouble("layer_norm_eps", 1e-12), 10000.0,
                 new RopeConfig.None(), f.optBool("tie_word_embeddings", true), act, true, true, true,
                 tokenId(f, gen, "bos_token_id"), eos(f, gen), tokenId(f, null, "pad_token_id"),
-                f.optString("torch_dtype"), f.optInt("type_vocab_size", 2));
+                dtype(f), f.optInt("type_vocab_size", 2));
+    }
+
+    /** {@code torch_dtype}, or {@code dtype} as transformers 5 names it. */
+    private static String dtype(Fields f) {
+        String old = f.optString("torch_dtype");
+        return old != null ? old : f.optString("dtype");
     }
 
     private static Activation activation(Fields f, String field, String fallback) {
@@ -116,33 +181,70 @@ final class ConfigParser {
         return a;
     }
 
-    private static RopeConfig.Scaling ropeScaling(Fields f) {
-        JsonNode rs = f.root.get("rope_scaling");
+    /** The RoPE base and scaling a config describes. */
+    private record Rope(double theta, RopeConfig.Scaling scaling) {}
+
+    /**
+     * RoPE settings in either of Hugging Face's layouts: transformers 4 wrote {@code rope_theta} and
+     * {@code rope_scaling} at the top level; transformers 5 writes one {@code rope_parameters} object holding
+     * {@code rope_type}, {@code rope_theta} and the scaling fields. As transformers 5 reads them: a non-null
+     * {@code rope_scaling} wins over {@code rope_parameters}, and {@code rope_theta} comes from the chosen
+     * object first, then the top level, then 10000. Per-layer-type parameters and partial rotary embeddings
+     * are refused: Lathe's Llama family rotates every dimension of every layer alike.
+     */
+    private static Rope rope(Fields f, int maxPositions) {
+        JsonNode legacy = f.root.get("rope_scaling");
+        boolean useLegacy = legacy != null && !legacy.isNull();
+        String field = useLegacy ? "rope_scaling" : "rope_parameters";
+        JsonNode rs = useLegacy ? legacy : f.root.get("rope_parameters");
         if (rs == null || rs.isNull()) {
-            return new RopeConfig.None();
+            rejectPartialRotary(f, f);
+            return new Rope(f.optDouble("rope_theta", 10000.0), new RopeConfig.None());
         }
         if (!rs.isObject()) {
-            throw f.error("rope_scaling", "must be an object or null, got " + rs);
+            throw f.error(field, "must be an object or null, got " + rs);
         }
-        Fields s = new Fields(rs, f.source, "rope_scaling.");
+        for (var e : rs.properties()) {
+            if (e.getValue().isObject()) {
+                throw f.error(field, "holds per-layer-type RoPE parameters (\"" + e.getKey() + "\"), which Lathe's"
+                        + " " + f.optString("model_type") + " family does not support (one set for all layers)");
+            }
+        }
+        Fields s = new Fields(rs, f.source, field + ".");
+        rejectPartialRotary(f, s);
+        double theta = s.root.hasNonNull("rope_theta") ? s.optDouble("rope_theta", 0) : f.optDouble("rope_theta", 10000.0);
         String type = s.optString("rope_type");
         if (type == null) {
-            type = s.requiredString("type");
+            type = s.optString("type");
+        }
+        if (type == null) {
+            type = useLegacy ? s.requiredString("type") : "default";
         }
         try {
-            return switch (type) {
+            return new Rope(theta, switch (type) {
                 case "default" -> new RopeConfig.None();
                 case "linear" -> new RopeConfig.Linear(s.requiredDouble("factor"));
                 case "llama3" -> new RopeConfig.Llama3(s.requiredDouble("factor"), s.requiredDouble("low_freq_factor"),
-                        s.requiredDouble("high_freq_factor"), s.requiredInt("original_max_position_embeddings"));
-                default -> throw f.error("rope_scaling", "type \"" + type + "\" is not supported (default, linear,"
-                        + " llama3)");
-            };
+                        s.requiredDouble("high_freq_factor"),
+                        s.optInt("original_max_position_embeddings", maxPositions)); // transformers' default too
+                default -> throw f.error(field, "type \"" + type + "\" is not supported (default, linear, llama3)");
+            });
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith(f.source)) {
                 throw e;
             }
-            throw f.error("rope_scaling", e.getMessage());
+            throw f.error(field, e.getMessage());
+        }
+    }
+
+    /** {@code partial_rotary_factor} below 1 rotates only part of each head: not what the Llama family computes. */
+    private static void rejectPartialRotary(Fields top, Fields where) {
+        for (Fields at : new Fields[] {where, top}) {
+            JsonNode v = at.root.get("partial_rotary_factor");
+            if (v != null && !v.isNull() && !(v.isNumber() && v.doubleValue() == 1.0)) {
+                throw at.error("partial_rotary_factor", "= " + v + " is not supported: Lathe rotates the whole head"
+                        + " (only 1.0)");
+            }
         }
     }
 

@@ -68,6 +68,9 @@ final class ConfigWriter {
         o.put("num_key_value_heads", c.numKeyValueHeads());
         o.put("head_dim", c.headDim());
         o.put("max_position_embeddings", c.maxPositionEmbeddings());
+        if (c.modelType().equals("mistral")) {
+            o.putNull("sliding_window"); // the context is already within any window (absent would mean 4096)
+        }
         o.put("rms_norm_eps", c.normEps());
         o.put("rope_theta", c.ropeTheta());
         switch (c.ropeScaling()) {

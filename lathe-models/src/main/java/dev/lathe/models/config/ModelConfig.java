@@ -14,14 +14,16 @@ import java.util.OptionalInt;
  *
  * @param numKeyValueHeads   KVH (equals the head count without grouped-query attention)
  * @param headDim            D: explicit {@code head_dim} or {@code hidden_size / num_attention_heads}
+ * @param maxPositionEmbeddings the context Lathe computes exactly: {@code max_position_embeddings}, capped at
+ *                           a Mistral/Qwen2 {@code sliding_window} (Lathe attends to the whole context)
  * @param normEps            RMSNorm or LayerNorm epsilon
- * @param ropeTheta          RoPE base (unused by GPT-2 and BERT)
- * @param ropeScaling        {@code rope_scaling}: none, linear or llama3
+ * @param ropeTheta          RoPE base (unused by GPT-2 and BERT; {@code rope_parameters.rope_theta} in transformers 5)
+ * @param ropeScaling        {@code rope_scaling} / {@code rope_parameters}: none, linear or llama3
  * @param qkvBias            q/k/v projections have biases (Qwen2, or {@code attention_bias})
  * @param outputBias         the attention output projection has a bias ({@code attention_bias} in Llama)
  * @param mlpBias            the MLP projections have biases ({@code mlp_bias})
  * @param eosTokenIds        end-of-sequence ids (generation config first, then config; may be empty)
- * @param torchDtype         {@code torch_dtype} as written, or null
+ * @param torchDtype         {@code torch_dtype} (transformers 5: {@code dtype}) as written, or null
  * @param typeVocabSize      BERT token type vocabulary (0 for decoders)
  *
  * <p>BERT uses the same record: {@link #normEps} is {@code layer_norm_eps}, {@link #hiddenAct} GELU or

@@ -27,7 +27,8 @@ public final class GgufToHf {
             GgufFamily.Mapped m = family.toHf(name);
             if (m == null) {
                 if (name.startsWith("rope_freqs") || name.endsWith(".rope_freqs.weight")) {
-                    continue; // precomputed RoPE tables; the config describes RoPE
+                    requireUnitFrequencyFactors(f, name);
+                    continue; // all ones: plain RoPE, which the config describes
                 }
                 throw new GgufFormatException(f.path() + ": tensor '" + name + "' has no Hugging Face name in the "
                         + family.architecture() + " table");
@@ -42,6 +43,22 @@ public final class GgufToHf {
         }
         return new HfModelFiles(config, tensors, tokenizer == null ? null : tokenizer.tokenizerJson(),
                 tokenizer == null ? null : tokenizer.tokenizerConfig());
+    }
+
+    /**
+     * llama.cpp stores Llama 3.1-style RoPE scaling as per-dimension frequency factors in a
+     * {@code rope_freqs} tensor. The Hugging Face config cannot express arbitrary factors, and dropping them
+     * would rotate the low frequencies unscaled (other logits at every position), so only an all-ones table
+     * is accepted.
+     */
+    private static void requireUnitFrequencyFactors(GgufFile f, String name) {
+        for (float factor : f.tensor(name).toFloatArray()) {
+            if (factor != 1f) {
+                throw new GgufFormatException(f.path() + ": tensor '" + name + "' holds RoPE frequency factors"
+                        + " (Llama 3.1-style scaling, e.g. " + factor + ") that Lathe cannot import; load the model's"
+                        + " Hugging Face folder (config.json with rope_scaling) instead");
+            }
+        }
     }
 
     static GgufFamily family(GgufFile f) {

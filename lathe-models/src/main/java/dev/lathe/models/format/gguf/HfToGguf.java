@@ -1,7 +1,9 @@
 package dev.lathe.models.format.gguf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lathe.engine.op.RopeConfig;
 import dev.lathe.engine.tensor.Tensor;
+import dev.lathe.models.config.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -46,9 +48,7 @@ public final class HfToGguf {
             if (!config.has("num_key_value_heads")) {
                 w.put(arch + ".attention.head_count_kv", GgufValue.u32(heads));
             }
-            if (!config.has("rope_theta")) {
-                w.put(arch + ".rope.freq_base", GgufValue.f32(10000f));
-            }
+            ropeAndContext(w, arch, config);
         }
         if (tokenizerJson != null) {
             GgufTokenizer.fromHuggingFace(tokenizerJson, tokenizerConfig).toGguf(w);
@@ -72,5 +72,26 @@ public final class HfToGguf {
             w.tensor(m.name(), t, quantizable ? weightType : GgmlType.F32);
         }
         w.write(out);
+    }
+
+    /**
+     * RoPE base, scaling and context length as Lathe reads the config (either transformers layout: 5's
+     * {@code rope_parameters} or 4's {@code rope_theta}/{@code rope_scaling}; the context capped at a
+     * sliding window), not the raw fields, which a transformers 5 config lacks.
+     */
+    private static void ropeAndContext(GgufWriter w, String arch, JsonNode config) {
+        ModelConfig parsed = ModelConfig.parse(config.toString(), null, "config.json");
+        w.put(arch + ".rope.freq_base", GgufValue.f32((float) parsed.ropeTheta()));
+        w.put(arch + ".context_length", GgufValue.u32(parsed.maxPositionEmbeddings()));
+        switch (parsed.ropeScaling()) {
+            case RopeConfig.None n -> { }
+            case RopeConfig.Linear l -> {
+                w.put(arch + ".rope.scaling.type", GgufValue.string("linear"));
+                w.put(arch + ".rope.scaling.factor", GgufValue.f32((float) l.factor()));
+            }
+            case RopeConfig.Llama3 l -> throw new IllegalArgumentException("config.json: Llama-3 RoPE scaling cannot"
+                    + " be written to GGUF yet (llama.cpp takes it as a rope_freqs tensor, which Lathe does not write);"
+                    + " use the Hugging Face folder instead");
+        }
     }
 }
