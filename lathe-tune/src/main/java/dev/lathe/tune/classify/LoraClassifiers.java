@@ -55,7 +55,7 @@ public final class LoraClassifiers {
             // config.json with the labels, and the head for plain loaders
             ClassifierFiles.writeInto(classifier, tmp, false);
             AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
-                    PeftJson.write(config).getBytes(StandardCharsets.UTF_8));
+                    PeftJson.writeAdapterConfig(config).getBytes(StandardCharsets.UTF_8));
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.lathe.tune.peft;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -14,6 +15,18 @@ import java.util.List;
  */
 public final class PeftJson {
     private PeftJson() {}
+
+    /**
+     * The {@code adapter_config.json} text of a saved adapter: {@code config} (a config's {@code toJson()}) with
+     * {@code "inference_mode": true}, as PEFT's {@code PeftModel.save_pretrained} always writes it (whatever the
+     * in-memory value; training sets it false), in PEFT's layout. Reading accepts either value: PEFT's
+     * {@code from_pretrained} sets it from its {@code is_trainable} argument and Lathe from how the adapter is used.
+     */
+    public static String writeAdapterConfig(ObjectNode config) {
+        ObjectNode saved = config.deepCopy();
+        saved.put("inference_mode", true);
+        return write(saved);
+    }
 
     /** {@code node} in PEFT's layout, without a trailing newline (PEFT writes none). */
     public static String write(JsonNode node) {

@@ -69,8 +69,10 @@ class PeftAdaptersRoundTripTest {
                         .containsExactly(16, 1);
             }
             IA3Model loaded = IA3Adapters.load(b, tmp);
-            assertThat(loaded.config()).isEqualTo(config);
-            assertThat(AdapterConfigs.read(tmp)).isEqualTo(config);
+            assertThat(loaded.config()).as("saved with inference_mode true, as PEFT saves")
+                    .usingRecursiveComparison().ignoringFields("inferenceMode").isEqualTo(config);
+            assertThat(AdapterConfigs.read(tmp)).as("saved with inference_mode true, as PEFT saves")
+                    .usingRecursiveComparison().ignoringFields("inferenceMode").isEqualTo(config);
             assertSameOutput(b, new PeftRows.Adapter(model), new PeftRows.Adapter(loaded));
         }
     }
@@ -86,8 +88,10 @@ class PeftAdaptersRoundTripTest {
             assertThat(storedShapes(tmp)).containsOnlyKeys("prompt_embeddings");
             assertThat(storedShapes(tmp).get("prompt_embeddings")).containsExactly(4, b.hiddenSize());
             PromptTuningModel loaded = PromptTuningAdapters.load(b, tmp);
-            assertThat(loaded.config()).isEqualTo(config);
-            assertThat(AdapterConfigs.read(tmp)).isEqualTo(config);
+            assertThat(loaded.config()).as("saved with inference_mode true, as PEFT saves")
+                    .usingRecursiveComparison().ignoringFields("inferenceMode").isEqualTo(config);
+            assertThat(AdapterConfigs.read(tmp)).as("saved with inference_mode true, as PEFT saves")
+                    .usingRecursiveComparison().ignoringFields("inferenceMode").isEqualTo(config);
             assertSameOutput(b, new PeftRows.Adapter(model), new PeftRows.Adapter(loaded));
         }
     }
@@ -104,7 +108,8 @@ class PeftAdaptersRoundTripTest {
             assertThat(storedShapes(tmp).get("prompt_embeddings"))
                     .containsExactly(3, b.layers() * 2 * b.kvHeads() * b.headDim());
             PrefixTuningModel loaded = PrefixTuningAdapters.load(b, tmp);
-            assertThat(AdapterConfigs.read(tmp)).isEqualTo(config);
+            assertThat(AdapterConfigs.read(tmp)).as("saved with inference_mode true, as PEFT saves")
+                    .usingRecursiveComparison().ignoringFields("inferenceMode").isEqualTo(config);
             assertSameOutput(b, new PeftRows.Adapter(model), new PeftRows.Adapter(loaded));
         }
     }
@@ -197,6 +202,37 @@ class PeftAdaptersRoundTripTest {
                       "task_type": "CAUSAL_LM",
                       "token_dim": 16
                     }""");
+        }
+    }
+
+    @Test
+    void savedAdaptersSayInferenceModeTrueAsPeftsSaveDoesAndLoadWithEitherValue() throws Exception {
+        try (PeftRows.Base base = PeftRows.base("llama")) {
+            AdapterBase b = base.adapterBase();
+            LoraModel lora = LoraModel.create(b, "default", LoraConfig.of(2, 4, TargetModules.of("q_proj")), 1);
+            assertThat(lora.config("default").inferenceMode()).as("a config made for training").isFalse();
+            Map<String, PeftAdapter> adapters = new LinkedHashMap<>();
+            adapters.put("ia3", new IA3Model(b, IA3Config.of(TargetModules.of("k_proj", "down_proj"),
+                    TargetModules.of("down_proj")), 1));
+            adapters.put("prompt", PromptTuningModel.create(b, PromptTuningConfig.of(b, 2), null, 1));
+            adapters.put("prefix", PrefixTuningModel.create(b, PrefixTuningConfig.of(b, 2), 1));
+            LoraAdapters.save(lora, "default", tmp.resolve("lora"));
+            for (Map.Entry<String, PeftAdapter> e : adapters.entrySet()) {
+                e.getValue().save(tmp.resolve(e.getKey()));
+            }
+            for (String method : new String[] {"lora", "ia3", "prompt", "prefix"}) {
+                Path config = tmp.resolve(method).resolve(AdapterConfigs.CONFIG_FILE);
+                String text = Files.readString(config);
+                assertThat(text).as(method).contains("\"inference_mode\": true,").doesNotContain("\"inference_mode\": false");
+                Files.writeString(config, text.replace("\"inference_mode\": true", "\"inference_mode\": false"));
+                assertThat(AdapterConfigs.read(tmp.resolve(method)).peftType()).as(method + " read back with false")
+                        .isNotNull();
+            }
+            assertThat(LoraAdapters.load(b, tmp.resolve("lora"), 1).config("default")
+                    .inferenceMode()).isFalse();
+            assertThat(IA3Adapters.load(b, tmp.resolve("ia3")).config().inferenceMode()).isFalse();
+            assertThat(PromptTuningAdapters.load(b, tmp.resolve("prompt")).config().inferenceMode()).isFalse();
+            assertThat(PrefixTuningAdapters.load(b, tmp.resolve("prefix")).config().inferenceMode()).isFalse();
         }
     }
 

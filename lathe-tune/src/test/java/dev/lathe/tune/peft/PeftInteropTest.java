@@ -55,7 +55,7 @@ class PeftInteropTest {
             PeftRows.Row row = PeftInteropCases.load(base.adapterBase(), dir);
             Tensor out = PeftInteropCases.output(base.adapterBase(), row, expected.get("inputs"));
             double worst = compare(name + " (PEFT -> Lathe)", out, expected.get("output"));
-            assertThat(PeftJson.write(PeftInteropCases.configJson(row)))
+            assertThat(PeftJson.writeAdapterConfig(PeftInteropCases.configJson(row)))
                     .as(name + ": the adapter_config.json Lathe writes for PEFT's adapter, byte for byte")
                     .isEqualTo(Files.readString(dir.resolve(AdapterConfigs.CONFIG_FILE)));
             System.out.println("PeftInteropTest PEFT -> Lathe " + name + ": max relative difference " + worst);
@@ -122,8 +122,8 @@ class PeftInteropTest {
 
     /**
      * The two configs have the same fields with the same values; module lists compare as sets (PEFT keeps them
-     * in a Python set, so its order is arbitrary). {@code inference_mode} is left out: PEFT's save_pretrained
-     * always writes true and its from_pretrained sets it from is_trainable, never reading it.
+     * in a Python set, so its order is arbitrary). {@code inference_mode} is compared too: both write true on
+     * save (PEFT's save_pretrained always does; see {@link PeftJson#writeAdapterConfig}).
      */
     static void assertSameConfig(JsonNode lathe, JsonNode peft, String what) {
         ObjectNode a = normalised(lathe);
@@ -146,7 +146,6 @@ class PeftInteropTest {
 
     private static ObjectNode normalised(JsonNode config) {
         ObjectNode o = config.deepCopy();
-        o.remove("inference_mode");
         for (String f : List.of("target_modules", "feedforward_modules")) {
             if (o.get(f) instanceof ArrayNode list) {
                 Set<String> sorted = new TreeSet<>();

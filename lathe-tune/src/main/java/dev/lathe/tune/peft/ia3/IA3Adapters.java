@@ -8,6 +8,7 @@ import dev.lathe.models.format.safetensors.SafetensorsFile;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.AdapterConfigs;
+import dev.lathe.tune.peft.PeftJson;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ public final class IA3Adapters {
             SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(),
                     Map.of("format", "pt"));
             AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
-                    model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+                    PeftJson.writeAdapterConfig(model.config().toJson()).getBytes(StandardCharsets.UTF_8));
         });
     }
 

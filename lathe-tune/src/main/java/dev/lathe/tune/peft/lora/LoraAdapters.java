@@ -10,6 +10,7 @@ import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.AdapterConfigs;
 import dev.lathe.tune.peft.DecoderModules;
+import dev.lathe.tune.peft.PeftJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public final class LoraAdapters {
         AtomicFolder.replace(dir, tmp -> {
             SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(name),
                     Map.of("format", "pt"));
-            AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE), config.toJsonString().getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE), PeftJson.writeAdapterConfig(config.toJson()).getBytes(StandardCharsets.UTF_8));
         });
     }
 

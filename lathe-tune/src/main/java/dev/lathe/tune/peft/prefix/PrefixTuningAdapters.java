@@ -5,6 +5,7 @@ import dev.lathe.engine.io.AtomicFolder;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.AdapterConfigs;
+import dev.lathe.tune.peft.PeftJson;
 import dev.lathe.tune.peft.prompt.PromptTuningAdapters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ public final class PrefixTuningAdapters {
         AtomicFolder.replace(dir, tmp -> {
             SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(), Map.of("format", "pt"));
             AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
-                    model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+                    PeftJson.writeAdapterConfig(model.config().toJson()).getBytes(StandardCharsets.UTF_8));
         });
     }
 

@@ -7,6 +7,7 @@ import dev.lathe.models.format.safetensors.SafetensorsFile;
 import dev.lathe.models.format.safetensors.SafetensorsWriter;
 import dev.lathe.tune.peft.AdapterBase;
 import dev.lathe.tune.peft.AdapterConfigs;
+import dev.lathe.tune.peft.PeftJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public final class PromptTuningAdapters {
         AtomicFolder.replace(dir, tmp -> {
             SafetensorsWriter.write(tmp.resolve(AdapterConfigs.WEIGHTS_FILE), model.adapterStateDict(), Map.of("format", "pt"));
             AtomicFile.write(tmp.resolve(AdapterConfigs.CONFIG_FILE),
-                    model.config().toJsonString().getBytes(StandardCharsets.UTF_8));
+                    PeftJson.writeAdapterConfig(model.config().toJson()).getBytes(StandardCharsets.UTF_8));
         });
     }
 
