@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.engine.tensor.Tensor;
 import dev.lathe.models.family.DecoderModel;
+import dev.lathe.models.family.LinearHook;
 import dev.lathe.tune.peft.ia3.IA3Adapters;
 import dev.lathe.tune.peft.ia3.IA3Config;
 import dev.lathe.tune.peft.ia3.IA3Model;
@@ -43,6 +44,9 @@ final class PeftInteropCases {
 
     /** Every case PEFT wrote: {@link #NAMES} and {@link #PEFT_ONLY}. */
     static final List<String> PEFT_WRITTEN = Stream.concat(NAMES.stream(), PEFT_ONLY.stream()).toList();
+
+    /** The hook of a model without adapter: every linear as stored. */
+    static final LinearHook PLAIN = (layer, projection, x, linear) -> LinearHook.plain(x, linear);
 
     static String family(String name) {
         return name.substring(0, name.indexOf('-'));
@@ -164,10 +168,15 @@ final class PeftInteropCases {
      * tuning's virtual ones first): a decoder's logits (B, P + T, V), BERT's last hidden state (B, P + T, C).
      */
     static Tensor output(AdapterBase base, PeftRows.Row row, JsonNode inputs) {
+        return output(base, row.hook(), inputs);
+    }
+
+    /** The base's output through {@code hook} for the recorded {@code inputs} (a plain model: {@link #PLAIN}). */
+    static Tensor output(AdapterBase base, LinearHook hook, JsonNode inputs) {
         int[][] ids = ints(inputs.get("ids"));
         int[][] mask = ints(inputs.get("mask"));
         if (base instanceof AdapterBase.Bert b) {
-            return b.model().forward(ids, mask, ints(inputs.get("types")), row.hook());
+            return b.model().forward(ids, mask, ints(inputs.get("types")), hook);
         }
         DecoderModel m = ((AdapterBase.Decoder) base).model();
         int batch = ids.length;
@@ -180,7 +189,7 @@ final class PeftInteropCases {
                 maskValues[i * t + j] = mask[i][j];
             }
         }
-        return m.logits(flat, batch, t, Tensor.of(maskValues, batch, t), row.hook());
+        return m.logits(flat, batch, t, Tensor.of(maskValues, batch, t), hook);
     }
 
     private static int[][] ints(JsonNode rows) {

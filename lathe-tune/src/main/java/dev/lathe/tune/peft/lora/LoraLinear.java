@@ -124,6 +124,14 @@ public final class LoraLinear {
         addInPlace(copy != null ? copy : stored(), deltaWeight(name), -1f);
     }
 
+    /**
+     * The stored weight with the merged adapters in it, in the checkpoint's layout: (N, K) for nn.Linear,
+     * (K, N_all) for Conv1D; the base's own tensor while nothing is merged.
+     */
+    Tensor storedWeight() {
+        return copy != null ? copy : stored();
+    }
+
     /** The stored parameter merging writes to: (N, K) for nn.Linear, (K, N_all) for Conv1D. */
     private Tensor stored() {
         DecoderWeights.Linear l = original.get(module.projections().get(0));

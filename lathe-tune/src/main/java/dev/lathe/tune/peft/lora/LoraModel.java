@@ -323,6 +323,29 @@ public final class LoraModel implements LinearHook {
     }
 
     /**
+     * The weights of the modules carrying an active adapter with the active adapters merged in, under their
+     * Hugging Face names ({@code <module>.weight}, in the checkpoint's layout: Conv1D stored (in, out)): with the
+     * base's untouched tensors, an ordinary checkpoint of the merged model (PEFT's {@code merge_and_unload};
+     * {@link dev.lathe.tune.peft.MergedCheckpoints} writes one). When nothing is merged yet the active adapters
+     * are merged for the call and unmerged after it, and the returned tensors are copies.
+     */
+    public Map<String, Tensor> mergedTensors() {
+        boolean wasMerged = !merged.isEmpty();
+        merge();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        wrapped.forEach((p, l) -> {
+            if (!l.merged().isEmpty()) {
+                Tensor w = l.storedWeight();
+                out.put(p + ".weight", wasMerged ? w : w.copyContiguous());
+            }
+        });
+        if (!wasMerged) {
+            unmerge();
+        }
+        return out;
+    }
+
+    /**
      * A plain {@link DecoderModel} over the base weights with the merged adapters in them (PEFT's
      * {@code merge_and_unload} after {@link #merge()}), for the KV-cache inference path.
      */
