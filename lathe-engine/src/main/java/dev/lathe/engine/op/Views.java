@@ -5,6 +5,7 @@ import dev.lathe.engine.kernel.Elementwise;
 import dev.lathe.engine.kernel.Strided;
 import dev.lathe.engine.tensor.Shapes;
 import dev.lathe.engine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,7 @@ public final class Views {
             return x;
         }
         Tensor out = x.copyContiguous();
-        return Autograd.record(out, "contiguous", dOut -> Strided.accumulate(x.gradBuffer(), dOut), x);
+        return Autograd.record(out, "contiguous", dOut -> gradInto(x, dOut), x);
     }
 
     /**
@@ -32,8 +33,13 @@ public final class Views {
         int[] target = inferShape(x, shape);
         Tensor src = contiguous(x);
         Tensor out = src.view(target, Shapes.contiguousStrides(target), src.offset());
-        return Autograd.record(out, "reshape",
-                dOut -> Elementwise.addInto(src.gradBuffer().data(), dOut.data(), dOut.numel()), src);
+        return Autograd.record(out, "reshape", dOut -> {
+            if (src.hasGrad()) {
+                Elementwise.addInto(src.gradBuffer().data(), dOut.data(), dOut.numel());
+            } else { // the first gradient here: a copy into an uncleared buffer, not zeros plus an add
+                MemorySegment.copy(dOut.data(), 0, src.gradBufferForOverwrite().data(), 0, dOut.numel() * 4);
+            }
+        }, src);
     }
 
     /** Swaps two dimensions (a view). */
@@ -50,7 +56,7 @@ public final class Views {
             long[] st = dOut.strides();
             swap(s, a, b);
             swap(st, a, b);
-            Strided.accumulate(x.gradBuffer(), dOut.view(s, st, dOut.offset()));
+            gradInto(x, dOut.view(s, st, dOut.offset()));
         }, x);
     }
 
@@ -70,6 +76,18 @@ public final class Views {
             Tensor g = x.gradBuffer();
             Strided.accumulate(g.view(shape, g.strides(), start * g.strides()[d]), dOut);
         }, x);
+    }
+
+    /**
+     * Adds {@code g} (x's shape, any strides) to x's gradient, or for the first gradient to reach x
+     * copies it into an uncleared buffer (same result, one pass fewer over memory).
+     */
+    private static void gradInto(Tensor x, Tensor g) {
+        if (x.hasGrad()) {
+            Strided.accumulate(x.gradBuffer(), g);
+        } else {
+            Strided.copy(g, x.gradBufferForOverwrite());
+        }
     }
 
     private static int[] inferShape(Tensor x, int[] shape) {

@@ -62,8 +62,11 @@ public final class TensorArena implements AutoCloseable {
         private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
         private long retained;
 
-        /** A zeroed block of {@code bytes}: a returned one cleared, or a new one. */
-        MemorySegment take(long bytes) {
+        /**
+         * A block of {@code bytes}: a returned one (cleared when {@code zeroed}, else holding whatever
+         * its last user left), or a new one (always zero).
+         */
+        MemorySegment take(long bytes, boolean zeroed) {
             MemorySegment block;
             synchronized (this) {
                 ArrayDeque<MemorySegment> q = free.get(bytes);
@@ -75,7 +78,7 @@ public final class TensorArena implements AutoCloseable {
             if (block == null) {
                 return Arena.ofAuto().allocate(bytes, ALIGNMENT);
             }
-            return block.fill((byte) 0);
+            return zeroed ? block.fill((byte) 0) : block;
         }
 
         synchronized void give(List<MemorySegment> blocks) {
@@ -109,8 +112,18 @@ public final class TensorArena implements AutoCloseable {
 
     /** Allocates zeroed storage in the bound arena, or on the heap when none is bound. */
     static MemorySegment allocate(DType dtype, long elements) {
+        return allocate(dtype, elements, true);
+    }
+
+    /**
+     * Like {@link #allocate(DType, long)}, but a block reused from a pool is not cleared first when
+     * {@code zeroed} is false: for a tensor whose every element is written before it is read (a
+     * product's output), where clearing would be a wasted pass over memory. Its contents are then
+     * undefined (fresh memory is still zero).
+     */
+    static MemorySegment allocate(DType dtype, long elements, boolean zeroed) {
         if (CURRENT.isBound()) {
-            return CURRENT.get().allocate(elements * dtype.byteSize());
+            return CURRENT.get().allocate(elements * dtype.byteSize(), zeroed);
         }
         return allocateUnscoped(dtype, elements);
     }
@@ -132,11 +145,11 @@ public final class TensorArena implements AutoCloseable {
         };
     }
 
-    private MemorySegment allocate(long bytes) {
+    private MemorySegment allocate(long bytes, boolean zeroed) {
         if (pool == null) {
             return arena.allocate(bytes, ALIGNMENT);
         }
-        MemorySegment block = pool.take(bytes);
+        MemorySegment block = pool.take(bytes, zeroed);
         synchronized (taken) {
             taken.add(block);
         }
