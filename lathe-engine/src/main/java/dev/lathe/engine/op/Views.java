@@ -2,6 +2,7 @@ package dev.lathe.engine.op;
 
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.kernel.Elementwise;
+import dev.lathe.engine.kernel.Parallel;
 import dev.lathe.engine.kernel.Strided;
 import dev.lathe.engine.tensor.Shapes;
 import dev.lathe.engine.tensor.Tensor;
@@ -14,6 +15,9 @@ import java.util.Arrays;
  * the source's gradient.
  */
 public final class Views {
+    /** Elements per work item when a reshape's gradient is copied or added on several threads. */
+    private static final int COPY_BLOCK = 1 << 16;
+
     private Views() {}
 
     /** {@code x} itself if contiguous, else a contiguous copy. */
@@ -34,11 +38,17 @@ public final class Views {
         Tensor src = contiguous(x);
         Tensor out = src.view(target, Shapes.contiguousStrides(target), src.offset());
         return Autograd.record(out, "reshape", dOut -> {
-            if (src.hasGrad()) {
-                Elementwise.addInto(src.gradBuffer().data(), dOut.data(), dOut.numel());
-            } else { // the first gradient here: a copy into an uncleared buffer, not zeros plus an add
-                MemorySegment.copy(dOut.data(), 0, src.gradBufferForOverwrite().data(), 0, dOut.numel() * 4);
-            }
+            boolean add = src.hasGrad(); // the first gradient is copied into an uncleared buffer instead
+            MemorySegment g = (add ? src.gradBuffer() : src.gradBufferForOverwrite()).data();
+            MemorySegment d = dOut.data();
+            Parallel.forBlocks(dOut.numel(), COPY_BLOCK, (from, to) -> {
+                if (add) {
+                    Elementwise.addInto(g.asSlice(from * 4, (to - from) * 4), d.asSlice(from * 4, (to - from) * 4),
+                            to - from);
+                } else {
+                    MemorySegment.copy(d, from * 4, g, from * 4, (to - from) * 4);
+                }
+            });
         }, src);
     }
 

@@ -1,5 +1,6 @@
 package dev.lathe.engine.tensor;
 
+import dev.lathe.engine.kernel.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -31,6 +32,7 @@ public final class TensorArena implements AutoCloseable {
     private static final ScopedValue<TensorArena> CURRENT = ScopedValue.newInstance();
     private static final long ALIGNMENT = 64; // a cache line, and the widest SIMD register
     private static final long LARGE_UNSCOPED_BYTES = 1L << 20;
+    private static final int CLEAR_BLOCK_BYTES = 1 << 20;
 
     private final Arena arena = Arena.ofShared();
     private final Pool pool;                  // null: plain allocation
@@ -78,7 +80,11 @@ public final class TensorArena implements AutoCloseable {
             if (block == null) {
                 return Arena.ofAuto().allocate(bytes, ALIGNMENT);
             }
-            return zeroed ? block.fill((byte) 0) : block;
+            if (zeroed) {
+                // Clearing a step's large blocks is a pass over memory: split it across the kernel threads.
+                Parallel.forBlocks(bytes, CLEAR_BLOCK_BYTES, (from, to) -> block.asSlice(from, to - from).fill((byte) 0));
+            }
+            return block;
         }
 
         synchronized void give(List<MemorySegment> blocks) {
