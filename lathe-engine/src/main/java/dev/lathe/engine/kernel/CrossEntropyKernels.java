@@ -107,9 +107,19 @@ public final class CrossEntropyKernels {
      */
     public static void backward(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment stats,
             int[] targets, int rows, int v, int ignoreIndex, float smoothing) {
+        backward(dX, dLoss, logits, stats, targets, rows, v, ignoreIndex, smoothing, false);
+    }
+
+    /**
+     * As {@link #backward(MemorySegment, MemorySegment, MemorySegment, MemorySegment, int[], int, int, int,
+     * float)}, or with {@code overwrite} {@code dX[r] = ...} (ignored rows written as zeros), so dX
+     * need not be cleared first: the logits' gradient is the largest tensor of a step.
+     */
+    public static void backward(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment stats,
+            int[] targets, int rows, int v, int ignoreIndex, float smoothing, boolean overwrite) {
         Parallel.forRange(rows, NormKernels.rowGrain(v), (start, end) -> {
             for (int r = start; r < end; r++) {
-                backwardRow(dX, dLoss, logits, stats, targets, r, v, ignoreIndex, smoothing, Simd.ENABLED);
+                backwardRow(dX, dLoss, logits, stats, targets, r, v, ignoreIndex, smoothing, Simd.ENABLED, overwrite);
             }
         });
     }
@@ -117,15 +127,18 @@ public final class CrossEntropyKernels {
     public static void backwardScalar(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment stats,
             int[] targets, int rows, int v, int ignoreIndex, float smoothing) {
         for (int r = 0; r < rows; r++) {
-            backwardRow(dX, dLoss, logits, stats, targets, r, v, ignoreIndex, smoothing, false);
+            backwardRow(dX, dLoss, logits, stats, targets, r, v, ignoreIndex, smoothing, false, false);
         }
     }
 
     private static void backwardRow(MemorySegment dX, MemorySegment dLoss, MemorySegment logits, MemorySegment stats,
-            int[] targets, int r, int v, int ignoreIndex, float smoothing, boolean simd) {
+            int[] targets, int r, int v, int ignoreIndex, float smoothing, boolean simd, boolean overwrite) {
         int t = targets[r];
         float s = dLoss.getAtIndex(F32, r);
         if (t == ignoreIndex || s == 0f) {
+            if (overwrite) {
+                dX.asSlice((long) r * v * 4, (long) v * 4).fill((byte) 0);
+            }
             return;
         }
         long base = (long) r * v;
@@ -138,15 +151,18 @@ public final class CrossEntropyKernels {
             int upper = S.loopBound(v);
             for (; i < upper; i += S.length()) {
                 long at = bb + i * 4L;
-                Simd.exp(FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max).sub(logZ))
-                        .sub(uniform).mul(s)
-                        .add(FloatVector.fromMemorySegment(S, dX, at, NATIVE))
-                        .intoMemorySegment(dX, at, NATIVE);
+                FloatVector g = Simd.exp(FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max).sub(logZ))
+                        .sub(uniform).mul(s);
+                if (!overwrite) {
+                    g = g.add(FloatVector.fromMemorySegment(S, dX, at, NATIVE));
+                }
+                g.intoMemorySegment(dX, at, NATIVE);
             }
         }
         for (; i < v; i++) {
             float p = (float) Math.exp(logits.getAtIndex(F32, base + i) - max - logZ);
-            dX.setAtIndex(F32, base + i, dX.getAtIndex(F32, base + i) + (p - uniform) * s);
+            float prior = overwrite ? 0f : dX.getAtIndex(F32, base + i);
+            dX.setAtIndex(F32, base + i, prior + (p - uniform) * s);
         }
         long at = base + t;
         dX.setAtIndex(F32, at, dX.getAtIndex(F32, at) - (1f - smoothing) * s);

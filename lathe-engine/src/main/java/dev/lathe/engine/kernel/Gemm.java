@@ -20,8 +20,9 @@ import java.util.Arrays;
  * elsewhere) over the MR x NR tiles. The packed B block stays in L2/L3, a B micro-panel in L1,
  * and the kernel streams both with unit stride.
  * Packing buffers are per thread and allocated once. Tails are zero-padded in the panels and
- * stored with masks. Threads split the columns of C (or the rows when C is narrow); each thread
- * runs the whole blocked loop on its part, so there is no synchronisation inside.
+ * stored with masks. Threads split the columns of C, or its rows when C is taller than wide (or
+ * narrow): each thread packs all of the operand it does not split, so the split repeats the smaller
+ * packing. Each thread runs the whole blocked loop on its part, so there is no synchronisation inside.
  *
  * <p>M == 1 (decode) and N == 1 take {@link Gemv}; 2 to 4 rows times F32 weights stored (N, K) (a small
  * batched decode step) take {@link GemmSkinny}. beta == 0 overwrites C without reading it.
@@ -101,9 +102,12 @@ public final class Gemm {
         int t = work < PARALLEL_MIN_WORK ? 1 : Math.min(threads, Parallel.threads());
         int colTiles = (n + NR - 1) / NR;
         int rowTiles = (m + MR - 1) / MR;
+        // Each thread packs all of the operand it does not split: columns repeat A's packing (M x K) on
+        // every thread, rows repeat B's (K x N). So a taller than wide C with rows to spare splits rows.
+        boolean splitRows = m > n && rowTiles >= 4 * t;
         if (t == 1) {
             blocked(transA, transB, k, alpha, a, aOff, lda, b, bType, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
-        } else if (colTiles >= 4 * t || colTiles >= rowTiles) {
+        } else if (!splitRows && (colTiles >= 4 * t || colTiles >= rowTiles)) {
             Parallel.forRange(colTiles, 1, t, (s, e) -> blocked(transA, transB, k, alpha, a, aOff, lda, b, bType,
                     bOff, ldb, beta, c, cOff, ldc, 0, m, s * NR, Math.min(n, e * NR)));
         } else {

@@ -49,7 +49,7 @@ public final class OptimKernels {
             adamwUpdateScalar(p, g, m, v, n, k);
             return;
         }
-        forBlocks(n, (start, end) -> adamwRange(p, g, m, v, start, end, k));
+        Parallel.forBlocks(n, BLOCK, (start, end) -> adamwRange(p, g, m, v, start, end, k));
     }
 
     private static void adamwRange(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v,
@@ -124,7 +124,7 @@ public final class OptimKernels {
             sgdUpdateScalar(p, g, buf, n, k);
             return;
         }
-        forBlocks(n, (start, end) -> sgdRange(p, g, buf, start, end, k));
+        Parallel.forBlocks(n, BLOCK, (start, end) -> sgdRange(p, g, buf, start, end, k));
     }
 
     private static void sgdRange(MemorySegment p, MemorySegment g, MemorySegment buf, long start, long end,
@@ -177,23 +177,5 @@ public final class OptimKernels {
             }
             p.setAtIndex(F32, i, Math.fma(d, k.negLr(), pi));
         }
-    }
-
-    @FunctionalInterface
-    private interface LongRange {
-        void run(long start, long end);
-    }
-
-    /** Splits {@code [0, n)} into blocks of {@link #BLOCK} elements across the pool (n may exceed int). */
-    private static void forBlocks(long n, LongRange body) {
-        long blocks = (n + BLOCK - 1) / BLOCK;
-        if (blocks <= 1) {
-            body.run(0, n);
-            return;
-        }
-        if (blocks > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("parameter of " + n + " elements is too large to split");
-        }
-        Parallel.forRange((int) blocks, 4, (s, e) -> body.run((long) s * BLOCK, Math.min((long) e * BLOCK, n)));
     }
 }

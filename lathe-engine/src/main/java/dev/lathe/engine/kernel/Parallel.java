@@ -79,6 +79,34 @@ public final class Parallel {
         }
     }
 
+    /** A range of elements {@code [start, end)} (long: a tensor may hold more than 2^31). */
+    @FunctionalInterface
+    public interface LongRangeBody {
+        void run(long start, long end);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in blocks of {@code block} elements split across the pool
+     * (one range on the calling thread when there is a single block): for streaming passes over large
+     * buffers (optimizer updates, gradient scaling, clearing or copying memory).
+     */
+    public static void forBlocks(long n, int block, LongRangeBody body) {
+        if (block < 1) {
+            throw new IllegalArgumentException("block must be >= 1, got " + block);
+        }
+        long blocks = (n + block - 1) / block;
+        if (blocks <= 1) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        if (blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(n + " elements in blocks of " + block + " are too many to split");
+        }
+        forRange((int) blocks, 4, (s, e) -> body.run((long) s * block, Math.min((long) e * block, n)));
+    }
+
     private static boolean inPool() {
         return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == POOL;
     }

@@ -14,6 +14,11 @@ import java.util.Arrays;
 public final class Strided {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+    /** Below this many elements a walk stays on the calling thread. */
+    private static final long PARALLEL_MIN_ELEMENTS = 1 << 16;
+    /** About this many elements per parallel chunk of rows. */
+    private static final int ROW_GRAIN_ELEMENTS = 1 << 14;
+
     private Strided() {}
 
     /** {@code dst[idx] = src[idx]} for every index; converts element types if they differ. */
@@ -40,6 +45,31 @@ public final class Strided {
             return;
         }
         int rank = shape.length;
+        int inner = rank == 0 ? 1 : shape[rank - 1];
+        long rows = n / inner;
+        if (n >= PARALLEL_MIN_ELEMENTS && rows >= 2 && rows <= Integer.MAX_VALUE && !repeatsElements(dst)) {
+            // Rows are independent (each element of dst is written once): split them across the pool.
+            Parallel.forRange((int) rows, Math.max(1, ROW_GRAIN_ELEMENTS / inner),
+                    (r0, r1) -> walkRows(src, dst, add, r0, r1));
+        } else {
+            walkRows(src, dst, add, 0, rows);
+        }
+    }
+
+    /** Whether a view reaches one element through several indices (a stride 0 on a dimension longer than 1). */
+    private static boolean repeatsElements(Tensor t) {
+        for (int d = 0; d < t.rank(); d++) {
+            if (t.dim(d) > 1 && t.stride(d) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Walks rows [r0, r1) of the index space (a row: the last dimension; rank 0 has one row). */
+    private static void walkRows(Tensor src, Tensor dst, boolean add, long r0, long r1) {
+        int[] shape = src.shape();
+        int rank = shape.length;
         long[] ss = src.strides();
         long[] ds = dst.strides();
         MemorySegment in = src.storage();
@@ -52,8 +82,15 @@ public final class Strided {
         int[] idx = new int[rank];
         long sAt = src.offset();
         long dAt = dst.offset();
+        long rest = r0;
+        for (int d = rank - 2; d >= 0; d--) { // the outer index of row r0, last outer dimension fastest
+            idx[d] = (int) (rest % shape[d]);
+            rest /= shape[d];
+            sAt += idx[d] * ss[d];
+            dAt += idx[d] * ds[d];
+        }
         boolean fastCopy = !add && st == dt && sInner == 1 && dInner == 1;
-        for (long done = 0; done < n; done += inner) {
+        for (long r = r0; r < r1; r++) {
             if (fastCopy) {
                 MemorySegment.copy(in, sAt * st.byteSize(), out, dAt * dt.byteSize(), (long) inner * st.byteSize());
             } else if (add) {

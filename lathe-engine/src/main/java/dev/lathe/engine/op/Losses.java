@@ -113,8 +113,9 @@ public final class Losses {
                     dl.setAtIndex(F32, i, scale);
                 }
             }
-            CrossEntropyKernels.backward(xc.gradBuffer().data(), dl, xc.data(), stats.data(), t, rows, v, ignoreIndex,
-                    labelSmoothing);
+            boolean first = !xc.hasGrad(); // the first gradient overwrites an uncleared buffer
+            CrossEntropyKernels.backward((first ? xc.gradBufferForOverwrite() : xc.gradBuffer()).data(), dl, xc.data(),
+                    stats.data(), t, rows, v, ignoreIndex, labelSmoothing, first);
         }, xc);
     }
 }

@@ -81,7 +81,7 @@ public final class MatMul {
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.forOverwrite(outShape); // the products (beta = 0) write all of it
         int count = (int) Shapes.numel(batch);
         if (count == 0 || m == 0 || n == 0) {
             return out;
@@ -112,22 +112,26 @@ public final class MatMul {
             MemorySegment g = dOut.data();
             if (ta.requiresGrad()) {
                 // dA (M, K) += dOut (M, N) op(B)^T; op(B)^T is B's storage read with the opposite flag.
-                MemorySegment dA = ta.gradBuffer().data();
                 if (flat) {
+                    float beta = ta.hasGrad() ? 1f : 0f; // the first gradient here overwrites an uncleared buffer
+                    MemorySegment dA = gradTarget(ta).data();
                     Gemm.gemm(threads, false, !fb.trans(), count * m, k, n, 1f, g, 0, n, tb.storage(), tb.dtype(),
-                            tb.offset(), fb.ld(), 1f, dA, 0, k);
+                            tb.offset(), fb.ld(), beta, dA, 0, k);
                 } else {
+                    MemorySegment dA = ta.gradBuffer().data();
                     Gemm.gemmBatched(threads, count, false, !fb.trans(), m, k, n, 1f, g, cOffs, n, tb.storage(),
                             tb.dtype(), bOffs, fb.ld(), 1f, dA, gradOffsets(aBatch, batch, (long) m * k), k);
                 }
             }
             if (tb.requiresGrad()) {
                 // dB (K, N) += op(A)^T dOut (M, N); summed over batch items that share B.
-                MemorySegment dB = tb.gradBuffer().data();
                 if (flat) {
+                    float beta = tb.hasGrad() ? 1f : 0f;
+                    MemorySegment dB = gradTarget(tb).data();
                     Gemm.gemm(threads, true, false, k, n, count * m, 1f, ta.storage(), ta.offset(), fa.ld(), g,
-                            DType.F32, 0, n, 1f, dB, 0, n);
+                            DType.F32, 0, n, beta, dB, 0, n);
                 } else {
+                    MemorySegment dB = tb.gradBuffer().data();
                     Gemm.gemmBatched(threads, count, !fa.trans(), false, k, n, m, 1f, ta.storage(), aOffs, fa.ld(),
                             g, DType.F32, cOffs, n, 1f, dB, gradOffsets(bBatch, batch, (long) k * n), n);
                 }
@@ -165,7 +169,7 @@ public final class MatMul {
         Tensor bc = bias == null ? null : Views.contiguous(bias.dtype() == DType.F32 ? bias : bias.to(DType.F32));
         int[] outShape = xc.shape();
         outShape[outShape.length - 1] = n;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.forOverwrite(outShape); // the bias rows, then the product, write all of it
         int rows = (int) Shapes.numel(Arrays.copyOf(xc.shape(), xc.rank() - 1)); // M = prod(...)
         MemorySegment c = out.data();
         if (bc != null) {
@@ -183,13 +187,16 @@ public final class MatMul {
         Tensor[] inputs = bc == null ? new Tensor[] {xc, tw} : new Tensor[] {xc, tw, bc};
         return Autograd.record(out, "linear", dOut -> {
             MemorySegment g = dOut.data();
+            // The first gradient to reach X or W overwrites its uncleared buffer (beta = 0); later ones add.
             if (xc.requiresGrad()) { // dX (M, K) += dOut (M, N) W (N, K)
+                float beta = xc.hasGrad() ? 1f : 0f;
                 Gemm.gemm(Parallel.threads(), false, fw.trans(), m, k, n, 1f, g, 0, n, tw.storage(), tw.dtype(),
-                        tw.offset(), fw.ld(), 1f, xc.gradBuffer().data(), 0, k);
+                        tw.offset(), fw.ld(), beta, gradTarget(xc).data(), 0, k);
             }
             if (tw.requiresGrad()) { // dW (N, K) += dOut^T (N, M) X (M, K)
-                Gemm.gemm(Parallel.threads(), true, false, n, k, m, 1f, g, 0, n, xc.data(), DType.F32, 0, k, 1f,
-                        tw.gradBuffer().data(), 0, k);
+                float beta = tw.hasGrad() ? 1f : 0f;
+                Gemm.gemm(Parallel.threads(), true, false, n, k, m, 1f, g, 0, n, xc.data(), DType.F32, 0, k, beta,
+                        gradTarget(tw).data(), 0, k);
             }
             if (bc != null && bc.requiresGrad()) { // dBias (N) += sum over rows of dOut
                 MemorySegment dBias = bc.gradBuffer().data();
@@ -198,6 +205,14 @@ public final class MatMul {
                 }
             }
         }, inputs);
+    }
+
+    /**
+     * The buffer a product's gradient goes to: the existing gradient (to add into, beta = 1), or for
+     * the first gradient an uncleared buffer the product overwrites whole (beta = 0).
+     */
+    private static Tensor gradTarget(Tensor t) {
+        return t.hasGrad() ? t.gradBuffer() : t.gradBufferForOverwrite();
     }
 
     /** Element offset of each broadcast batch item's matrix in {@code t} (batch strides; 0 where broadcast). */

@@ -2,9 +2,11 @@ package dev.lathe.engine.op;
 
 import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.kernel.Elementwise;
+import dev.lathe.engine.kernel.Parallel;
 import dev.lathe.engine.kernel.Strided;
 import dev.lathe.engine.tensor.Shapes;
 import dev.lathe.engine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -13,6 +15,9 @@ import java.util.Arrays;
  * the source's gradient.
  */
 public final class Views {
+    /** Elements per work item when a reshape's gradient is copied or added on several threads. */
+    private static final int COPY_BLOCK = 1 << 16;
+
     private Views() {}
 
     /** {@code x} itself if contiguous, else a contiguous copy. */
@@ -21,7 +26,7 @@ public final class Views {
             return x;
         }
         Tensor out = x.copyContiguous();
-        return Autograd.record(out, "contiguous", dOut -> Strided.accumulate(x.gradBuffer(), dOut), x);
+        return Autograd.record(out, "contiguous", dOut -> gradInto(x, dOut), x);
     }
 
     /**
@@ -32,8 +37,19 @@ public final class Views {
         int[] target = inferShape(x, shape);
         Tensor src = contiguous(x);
         Tensor out = src.view(target, Shapes.contiguousStrides(target), src.offset());
-        return Autograd.record(out, "reshape",
-                dOut -> Elementwise.addInto(src.gradBuffer().data(), dOut.data(), dOut.numel()), src);
+        return Autograd.record(out, "reshape", dOut -> {
+            boolean add = src.hasGrad(); // the first gradient is copied into an uncleared buffer instead
+            MemorySegment g = (add ? src.gradBuffer() : src.gradBufferForOverwrite()).data();
+            MemorySegment d = dOut.data();
+            Parallel.forBlocks(dOut.numel(), COPY_BLOCK, (from, to) -> {
+                if (add) {
+                    Elementwise.addInto(g.asSlice(from * 4, (to - from) * 4), d.asSlice(from * 4, (to - from) * 4),
+                            to - from);
+                } else {
+                    MemorySegment.copy(d, from * 4, g, from * 4, (to - from) * 4);
+                }
+            });
+        }, src);
     }
 
     /** Swaps two dimensions (a view). */
@@ -50,7 +66,7 @@ public final class Views {
             long[] st = dOut.strides();
             swap(s, a, b);
             swap(st, a, b);
-            Strided.accumulate(x.gradBuffer(), dOut.view(s, st, dOut.offset()));
+            gradInto(x, dOut.view(s, st, dOut.offset()));
         }, x);
     }
 
@@ -70,6 +86,18 @@ public final class Views {
             Tensor g = x.gradBuffer();
             Strided.accumulate(g.view(shape, g.strides(), start * g.strides()[d]), dOut);
         }, x);
+    }
+
+    /**
+     * Adds {@code g} (x's shape, any strides) to x's gradient, or for the first gradient to reach x
+     * copies it into an uncleared buffer (same result, one pass fewer over memory).
+     */
+    private static void gradInto(Tensor x, Tensor g) {
+        if (x.hasGrad()) {
+            Strided.accumulate(x.gradBuffer(), g);
+        } else {
+            Strided.copy(g, x.gradBufferForOverwrite());
+        }
     }
 
     private static int[] inferShape(Tensor x, int[] shape) {

@@ -1,7 +1,9 @@
 package dev.lathe.engine.optim;
 
 import dev.lathe.engine.kernel.Elementwise;
+import dev.lathe.engine.kernel.Parallel;
 import dev.lathe.engine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +18,9 @@ import java.util.List;
  * scale by the non-finite coefficient, which only spreads the NaN; the caller's check is the same.)
  */
 public final class GradClip {
+    /** Elements per work item when scaling a gradient on several threads. */
+    private static final int BLOCK = 1 << 16;
+
     private GradClip() {}
 
     /** Clips, returning the total norm before clipping; a non-finite norm is returned, not thrown. */
@@ -55,10 +60,18 @@ public final class GradClip {
                     g = g.copyContiguous();
                     p.setGrad(g);
                 }
-                Elementwise.scale(g.data(), g.data(), coef, g.numel());
+                scaleInPlace(g.data(), coef, g.numel());
             }
         }
         return norm;
+    }
+
+    /** x *= coef over n elements, in blocks on the kernel threads (elementwise: the same bits as one pass). */
+    private static void scaleInPlace(MemorySegment x, float coef, long n) {
+        Parallel.forBlocks(n, BLOCK, (from, to) -> {
+            MemorySegment part = x.asSlice(from * 4, (to - from) * 4);
+            Elementwise.scale(part, part, coef, to - from);
+        });
     }
 
     /** The L2 norm of all gradients together, without changing them (0 when there are none). */
@@ -76,12 +89,42 @@ public final class GradClip {
         return out;
     }
 
+    /**
+     * The L2 norm of the gradients. Each gradient's sum of squares is computed whole, as before, but
+     * the gradients are shared out among the kernel threads in runs of about equal size; the sums are
+     * then added in parameter order, so the result has the same bits on any number of threads.
+     */
     private static float norm(List<Tensor> params) {
+        int count = params.size();
+        Tensor[] grads = new Tensor[count];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            Tensor g = params.get(i).grad();
+            grads[i] = g.isContiguous() ? g : g.copyContiguous(); // here: a copy belongs in the caller's arena
+            total += grads[i].numel();
+        }
+        int groups = Math.max(1, Math.min(Parallel.threads(), count));
+        int[] firstOfGroup = new int[groups + 1]; // group q sums grads [firstOfGroup[q], firstOfGroup[q + 1])
+        long seen = 0;
+        int q = 1;
+        for (int i = 0; i < count && q < groups; i++) {
+            seen += grads[i].numel();
+            if (seen * groups >= total * q) {
+                firstOfGroup[q++] = i + 1;
+            }
+        }
+        for (; q <= groups; q++) {
+            firstOfGroup[q] = count;
+        }
+        double[] sums = new double[count];
+        Parallel.forRange(groups, 1, (s, e) -> {
+            for (int i = firstOfGroup[s]; i < firstOfGroup[e]; i++) {
+                sums[i] = Elementwise.sumOfSquares(grads[i].data(), grads[i].numel());
+            }
+        });
         double sumSq = 0; // double: no float error growing with the parameter count
-        for (Tensor p : params) {
-            Tensor g = p.grad();
-            Tensor c = g.isContiguous() ? g : g.copyContiguous();
-            sumSq += Elementwise.sumOfSquares(c.data(), c.numel());
+        for (double x : sums) {
+            sumSq += x;
         }
         return (float) Math.sqrt(sumSq);
     }

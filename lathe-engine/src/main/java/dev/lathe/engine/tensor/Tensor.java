@@ -57,6 +57,17 @@ public final class Tensor {
                 Shapes.contiguousStrides(s), 0);
     }
 
+    /**
+     * A new F32 tensor for a kernel that writes every element before anything reads one (a matrix
+     * product's output): in a pooled {@link TensorArena} its memory is not cleared first, so its
+     * contents are undefined until written; elsewhere it is zero-filled like {@link #zeros}.
+     */
+    public static Tensor forOverwrite(int... shape) {
+        int[] s = Shapes.checked(shape);
+        return new Tensor(TensorArena.allocate(DType.F32, Shapes.numel(s), false), DType.F32, s,
+                Shapes.contiguousStrides(s), 0);
+    }
+
     /** A new F32 tensor holding a copy of {@code values}, which must have exactly numel(shape) elements. */
     public static Tensor of(float[] values, int... shape) {
         int[] s = Shapes.checked(shape);
@@ -292,6 +303,37 @@ public final class Tensor {
                         Shapes.contiguousStrides(shape), 0);
                 gradOwned = true;
             }
+        }
+        return grad;
+    }
+
+    /** Whether a gradient has flowed here since the last {@link #zeroGrad()} (a gradient buffer exists). */
+    public boolean hasGrad() {
+        return grad != null;
+    }
+
+    /**
+     * The gradient buffer for a backward function that writes every element of it, for the first
+     * gradient to reach this tensor ({@link #hasGrad()} false): like {@link #gradBuffer()} but not
+     * zero-filled first where that can be skipped (a pooled arena's block, a parameter's reused
+     * buffer), so its contents are undefined until the caller has written all of them. Callers use
+     * it as {@code hasGrad() ? gradBuffer() (add into) : gradBufferForOverwrite() (write)}.
+     *
+     * @throws IllegalStateException if a gradient has already flowed here (it must be added to)
+     */
+    public Tensor gradBufferForOverwrite() {
+        if (grad != null) {
+            throw new IllegalStateException("this tensor already holds a gradient; add into gradBuffer() instead of "
+                    + "overwriting it");
+        }
+        if (!isLeaf()) {
+            grad = forOverwrite(shape);
+        } else if (spareGrad != null) {
+            grad = spareGrad;
+            spareGrad = null;
+            gradOwned = true;
+        } else {
+            return gradBuffer();
         }
         return grad;
     }

@@ -1,5 +1,6 @@
 package dev.lathe.engine.tensor;
 
+import dev.lathe.engine.kernel.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -31,6 +32,7 @@ public final class TensorArena implements AutoCloseable {
     private static final ScopedValue<TensorArena> CURRENT = ScopedValue.newInstance();
     private static final long ALIGNMENT = 64; // a cache line, and the widest SIMD register
     private static final long LARGE_UNSCOPED_BYTES = 1L << 20;
+    private static final int CLEAR_BLOCK_BYTES = 1 << 20;
 
     private final Arena arena = Arena.ofShared();
     private final Pool pool;                  // null: plain allocation
@@ -62,8 +64,11 @@ public final class TensorArena implements AutoCloseable {
         private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
         private long retained;
 
-        /** A zeroed block of {@code bytes}: a returned one cleared, or a new one. */
-        MemorySegment take(long bytes) {
+        /**
+         * A block of {@code bytes}: a returned one (cleared when {@code zeroed}, else holding whatever
+         * its last user left), or a new one (always zero).
+         */
+        MemorySegment take(long bytes, boolean zeroed) {
             MemorySegment block;
             synchronized (this) {
                 ArrayDeque<MemorySegment> q = free.get(bytes);
@@ -75,7 +80,11 @@ public final class TensorArena implements AutoCloseable {
             if (block == null) {
                 return Arena.ofAuto().allocate(bytes, ALIGNMENT);
             }
-            return block.fill((byte) 0);
+            if (zeroed) {
+                // Clearing a step's large blocks is a pass over memory: split it across the kernel threads.
+                Parallel.forBlocks(bytes, CLEAR_BLOCK_BYTES, (from, to) -> block.asSlice(from, to - from).fill((byte) 0));
+            }
+            return block;
         }
 
         synchronized void give(List<MemorySegment> blocks) {
@@ -109,8 +118,18 @@ public final class TensorArena implements AutoCloseable {
 
     /** Allocates zeroed storage in the bound arena, or on the heap when none is bound. */
     static MemorySegment allocate(DType dtype, long elements) {
+        return allocate(dtype, elements, true);
+    }
+
+    /**
+     * Like {@link #allocate(DType, long)}, but a block reused from a pool is not cleared first when
+     * {@code zeroed} is false: for a tensor whose every element is written before it is read (a
+     * product's output), where clearing would be a wasted pass over memory. Its contents are then
+     * undefined (fresh memory is still zero).
+     */
+    static MemorySegment allocate(DType dtype, long elements, boolean zeroed) {
         if (CURRENT.isBound()) {
-            return CURRENT.get().allocate(elements * dtype.byteSize());
+            return CURRENT.get().allocate(elements * dtype.byteSize(), zeroed);
         }
         return allocateUnscoped(dtype, elements);
     }
@@ -132,11 +151,11 @@ public final class TensorArena implements AutoCloseable {
         };
     }
 
-    private MemorySegment allocate(long bytes) {
+    private MemorySegment allocate(long bytes, boolean zeroed) {
         if (pool == null) {
             return arena.allocate(bytes, ALIGNMENT);
         }
-        MemorySegment block = pool.take(bytes);
+        MemorySegment block = pool.take(bytes, zeroed);
         synchronized (taken) {
             taken.add(block);
         }

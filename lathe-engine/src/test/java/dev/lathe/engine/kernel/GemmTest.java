@@ -29,7 +29,8 @@ class GemmTest {
         return Stream.of(new int[] {1, 1, 1}, new int[] {7, 13, 1}, new int[] {1, 702, 13}, new int[] {13, 7, 207},
                 new int[] {65, 33, 129}, new int[] {207, 13, 702}, new int[] {702, 1, 7}, new int[] {7, 702, 13},
                 new int[] {1, 207, 702}, new int[] {702, 207, 1}, new int[] {207, 207, 207},
-                new int[] {13, 702, 65}, new int[] {2, 300, 3}, new int[] {6, 256, 32}, new int[] {150, 520, 70});
+                new int[] {13, 702, 65}, new int[] {2, 300, 3}, new int[] {6, 256, 32}, new int[] {150, 520, 70},
+                new int[] {300, 40, 260}); // the last: taller than wide with columns to spare (threads split rows)
     }
 
     static Stream<Arguments> cases() {
