@@ -97,12 +97,28 @@ public final class ActivationKernels {
      */
     public static void swigluBackward(MemorySegment dGate, MemorySegment dUp, MemorySegment dOut, MemorySegment gate,
             MemorySegment up, long n) {
-        swigluBackward(dGate, dUp, dOut, gate, up, n, Simd.ENABLED);
+        swigluBackward(dGate, false, dUp, false, dOut, gate, up, n, Simd.ENABLED);
+    }
+
+    /**
+     * As {@link #swigluBackward(MemorySegment, MemorySegment, MemorySegment, MemorySegment, MemorySegment, long)},
+     * but a buffer whose {@code overwrite} flag is set is written ({@code =}) rather than added to, so a
+     * fresh gradient buffer need not be zero-filled and read back. dUp may be the same memory as dGate
+     * (gate and up the same tensor): each element's gate partial is stored before its up partial is added.
+     */
+    public static void swigluBackward(MemorySegment dGate, boolean overwriteGate, MemorySegment dUp,
+            boolean overwriteUp, MemorySegment dOut, MemorySegment gate, MemorySegment up, long n) {
+        swigluBackward(dGate, overwriteGate, dUp, overwriteUp, dOut, gate, up, n, Simd.ENABLED);
     }
 
     public static void swigluBackwardScalar(MemorySegment dGate, MemorySegment dUp, MemorySegment dOut,
             MemorySegment gate, MemorySegment up, long n) {
-        swigluBackward(dGate, dUp, dOut, gate, up, n, false);
+        swigluBackward(dGate, false, dUp, false, dOut, gate, up, n, false);
+    }
+
+    public static void swigluBackwardScalar(MemorySegment dGate, boolean overwriteGate, MemorySegment dUp,
+            boolean overwriteUp, MemorySegment dOut, MemorySegment gate, MemorySegment up, long n) {
+        swigluBackward(dGate, overwriteGate, dUp, overwriteUp, dOut, gate, up, n, false);
     }
 
     // ---- drivers: split into chunks, vector body, scalar tail ----
@@ -180,23 +196,25 @@ public final class ActivationKernels {
         });
     }
 
-    private static void swigluBackward(MemorySegment dGate, MemorySegment dUp, MemorySegment dOut,
-            MemorySegment gate, MemorySegment up, long n, boolean simd) {
+    private static void swigluBackward(MemorySegment dGate, boolean overwriteGate, MemorySegment dUp,
+            boolean overwriteUp, MemorySegment dOut, MemorySegment gate, MemorySegment up, long n, boolean simd) {
         Parallel.forRange(checkedSize(n), GRAIN, (start, end) -> {
             int i = start;
             if (simd) {
+                FloatVector zero = FloatVector.zero(S);
                 for (; i + S.length() <= end; i += S.length()) {
                     long b = i * 4L;
                     FloatVector g = FloatVector.fromMemorySegment(S, gate, b, NATIVE);
                     FloatVector d = FloatVector.fromMemorySegment(S, dOut, b, NATIVE);
+                    FloatVector s = sigmoid(g); // once for both partials: the exp and divide dominate this loop
                     if (dGate != null) {
                         FloatVector u = FloatVector.fromMemorySegment(S, up, b, NATIVE);
-                        d.mul(u).fma(siluDerivative(g), FloatVector.fromMemorySegment(S, dGate, b, NATIVE))
-                                .intoMemorySegment(dGate, b, NATIVE);
+                        FloatVector acc = overwriteGate ? zero : FloatVector.fromMemorySegment(S, dGate, b, NATIVE);
+                        d.mul(u).fma(siluDerivative(g, s), acc).intoMemorySegment(dGate, b, NATIVE);
                     }
                     if (dUp != null) {
-                        d.fma(g.mul(sigmoid(g)), FloatVector.fromMemorySegment(S, dUp, b, NATIVE))
-                                .intoMemorySegment(dUp, b, NATIVE);
+                        FloatVector acc = overwriteUp ? zero : FloatVector.fromMemorySegment(S, dUp, b, NATIVE);
+                        d.fma(g.mul(s), acc).intoMemorySegment(dUp, b, NATIVE);
                     }
                 }
             }
@@ -204,11 +222,12 @@ public final class ActivationKernels {
                 float g = gate.getAtIndex(F32, i);
                 float d = dOut.getAtIndex(F32, i);
                 if (dGate != null) {
-                    dGate.setAtIndex(F32, i, Math.fma(d * up.getAtIndex(F32, i), derivative(Kind.SILU, g),
-                            dGate.getAtIndex(F32, i)));
+                    float acc = overwriteGate ? 0f : dGate.getAtIndex(F32, i);
+                    dGate.setAtIndex(F32, i, Math.fma(d * up.getAtIndex(F32, i), derivative(Kind.SILU, g), acc));
                 }
                 if (dUp != null) {
-                    dUp.setAtIndex(F32, i, Math.fma(d, g * sigmoid(g), dUp.getAtIndex(F32, i)));
+                    float acc = overwriteUp ? 0f : dUp.getAtIndex(F32, i);
+                    dUp.setAtIndex(F32, i, Math.fma(d, g * sigmoid(g), acc));
                 }
             }
         });
@@ -345,7 +364,11 @@ public final class ActivationKernels {
     }
 
     private static FloatVector siluDerivative(FloatVector x) {
-        FloatVector s = sigmoid(x);
+        return siluDerivative(x, sigmoid(x));
+    }
+
+    /** silu'(x) = s (1 + x (1 - s)) given s = sigmoid(x). */
+    private static FloatVector siluDerivative(FloatVector x, FloatVector s) {
         return s.mul(x.mul(s.neg().add(1f)).add(1f));
     }
 

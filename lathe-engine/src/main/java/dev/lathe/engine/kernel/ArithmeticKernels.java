@@ -106,16 +106,31 @@ public final class ArithmeticKernels {
      */
     public static void binaryBackward(int op, int side, MemorySegment acc, MemorySegment dOut, MemorySegment a,
             long[] aStrides, MemorySegment b, long[] bStrides, int[] shape) {
-        binaryBackward(op, side, acc, dOut, a, aStrides, b, bStrides, shape, Simd.ENABLED);
+        binaryBackward(op, side, false, acc, dOut, a, aStrides, b, bStrides, shape, Simd.ENABLED);
+    }
+
+    /**
+     * As {@link #binaryBackward(int, int, MemorySegment, MemorySegment, MemorySegment, long[], MemorySegment,
+     * long[], int[])}, but with {@code overwrite} the partial is written ({@code acc[idx] = g}) instead of
+     * added, so a fresh gradient buffer need not be zero-filled and read back.
+     */
+    public static void binaryBackward(int op, int side, boolean overwrite, MemorySegment acc, MemorySegment dOut,
+            MemorySegment a, long[] aStrides, MemorySegment b, long[] bStrides, int[] shape) {
+        binaryBackward(op, side, overwrite, acc, dOut, a, aStrides, b, bStrides, shape, Simd.ENABLED);
     }
 
     public static void binaryBackwardScalar(int op, int side, MemorySegment acc, MemorySegment dOut, MemorySegment a,
             long[] aStrides, MemorySegment b, long[] bStrides, int[] shape) {
-        binaryBackward(op, side, acc, dOut, a, aStrides, b, bStrides, shape, false);
+        binaryBackward(op, side, false, acc, dOut, a, aStrides, b, bStrides, shape, false);
     }
 
-    private static void binaryBackward(int op, int side, MemorySegment acc, MemorySegment dOut, MemorySegment a,
-            long[] aStrides, MemorySegment b, long[] bStrides, int[] shape, boolean simd) {
+    public static void binaryBackwardScalar(int op, int side, boolean overwrite, MemorySegment acc,
+            MemorySegment dOut, MemorySegment a, long[] aStrides, MemorySegment b, long[] bStrides, int[] shape) {
+        binaryBackward(op, side, overwrite, acc, dOut, a, aStrides, b, bStrides, shape, false);
+    }
+
+    private static void binaryBackward(int op, int side, boolean overwrite, MemorySegment acc, MemorySegment dOut,
+            MemorySegment a, long[] aStrides, MemorySegment b, long[] bStrides, int[] shape, boolean simd) {
         checkOp(op);
         if (side != 0 && side != 1) {
             throw new IllegalArgumentException("side must be 0 (a) or 1 (b), got " + side);
@@ -127,15 +142,15 @@ public final class ArithmeticKernels {
         int kind = op * 2 + side;
         l.forEachRun(true, true, (at, len) -> {
             if (simd) {
-                gradRun(kind, acc, dOut, at[0], a, at[1], aStep, b, at[2], bStep, len);
+                gradRun(kind, overwrite, acc, dOut, at[0], a, at[1], aStep, b, at[2], bStep, len);
             } else {
-                gradRunScalar(kind, acc, dOut, at[0], a, at[1], aStep, b, at[2], bStep, len);
+                gradRunScalar(kind, overwrite, acc, dOut, at[0], a, at[1], aStep, b, at[2], bStep, len);
             }
         });
     }
 
-    private static void gradRun(int kind, MemorySegment acc, MemorySegment d, long o, MemorySegment a, long ai,
-            long aStep, MemorySegment b, long bi, long bStep, int len) {
+    private static void gradRun(int kind, boolean overwrite, MemorySegment acc, MemorySegment d, long o,
+            MemorySegment a, long ai, long aStep, MemorySegment b, long bi, long bStep, int len) {
         FloatVector ca = aStep == 0 ? FloatVector.broadcast(S, a.getAtIndex(F32, ai)) : null;
         FloatVector cb = bStep == 0 ? FloatVector.broadcast(S, b.getAtIndex(F32, bi)) : null;
         int i = 0;
@@ -153,19 +168,17 @@ public final class ArithmeticKernels {
                 case 2 * DIV -> vd.div(vb);
                 default -> vd.mul(va).div(vb.mul(vb)).neg();
             };
-            FloatVector.fromMemorySegment(S, acc, ob, NATIVE).add(g).intoMemorySegment(acc, ob, NATIVE);
+            (overwrite ? g : FloatVector.fromMemorySegment(S, acc, ob, NATIVE).add(g)).intoMemorySegment(acc, ob, NATIVE);
         }
-        for (; i < len; i++) {
-            acc.setAtIndex(F32, o + i, acc.getAtIndex(F32, o + i) + partial(kind, d.getAtIndex(F32, o + i),
-                    a.getAtIndex(F32, ai + i * aStep), b.getAtIndex(F32, bi + i * bStep)));
-        }
+        gradRunScalar(kind, overwrite, acc, d, o + i, a, ai + i * aStep, aStep, b, bi + i * bStep, bStep, len - i);
     }
 
-    private static void gradRunScalar(int kind, MemorySegment acc, MemorySegment d, long o, MemorySegment a, long ai,
-            long aStep, MemorySegment b, long bi, long bStep, int len) {
+    private static void gradRunScalar(int kind, boolean overwrite, MemorySegment acc, MemorySegment d, long o,
+            MemorySegment a, long ai, long aStep, MemorySegment b, long bi, long bStep, int len) {
         for (int i = 0; i < len; i++) {
-            acc.setAtIndex(F32, o + i, acc.getAtIndex(F32, o + i) + partial(kind, d.getAtIndex(F32, o + i),
-                    a.getAtIndex(F32, ai + i * aStep), b.getAtIndex(F32, bi + i * bStep)));
+            float g = partial(kind, d.getAtIndex(F32, o + i), a.getAtIndex(F32, ai + i * aStep),
+                    b.getAtIndex(F32, bi + i * bStep));
+            acc.setAtIndex(F32, o + i, overwrite ? g : acc.getAtIndex(F32, o + i) + g);
         }
     }
 

@@ -75,12 +75,16 @@ final class AttentionBlocked {
     private static void softmaxRow(MemorySegment p, long at, int limit, int computed, int width,
             MemorySegment keyMask, long maskAt) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < limit; j++) {
-            if (keyMask != null && keyMask.getAtIndex(F32, maskAt + j) == 0f) {
-                p.setAtIndex(F32, at + j, Float.NEGATIVE_INFINITY);
-                continue;
+        if (keyMask == null) {
+            max = SoftmaxKernels.rowMax(p, at, limit); // the usual training case: one vector pass
+        } else {
+            for (int j = 0; j < limit; j++) {
+                if (keyMask.getAtIndex(F32, maskAt + j) == 0f) {
+                    p.setAtIndex(F32, at + j, Float.NEGATIVE_INFINITY);
+                    continue;
+                }
+                max = Math.max(max, p.getAtIndex(F32, at + j));
             }
-            max = Math.max(max, p.getAtIndex(F32, at + j));
         }
         if (max == Float.NEGATIVE_INFINITY) {
             limit = 0;

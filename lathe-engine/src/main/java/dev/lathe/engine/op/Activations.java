@@ -4,6 +4,7 @@ import dev.lathe.engine.autograd.Autograd;
 import dev.lathe.engine.kernel.ActivationKernels;
 import dev.lathe.engine.kernel.ActivationKernels.Kind;
 import dev.lathe.engine.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -47,10 +48,16 @@ public final class Activations {
         Tensor out = Tensor.zeros(gc.shape());
         long n = out.numel();
         ActivationKernels.swigluForward(out.data(), gc.data(), uc.data(), n);
-        return Autograd.record(out, "swiglu", dOut -> ActivationKernels.swigluBackward(
-                gc.requiresGrad() ? gc.gradBuffer().data() : null,
-                uc.requiresGrad() ? uc.gradBuffer().data() : null,
-                dOut.data(), gc.data(), uc.data(), n), gc, uc);
+        return Autograd.record(out, "swiglu", dOut -> {
+            // A first gradient is written whole, not added to a zero-filled buffer (gate first: up may be gate).
+            boolean freshGate = gc.requiresGrad() && !gc.hasGrad();
+            MemorySegment dGate = !gc.requiresGrad() ? null
+                    : (freshGate ? gc.gradBufferForOverwrite() : gc.gradBuffer()).data();
+            boolean freshUp = uc.requiresGrad() && !uc.hasGrad();
+            MemorySegment dUp = !uc.requiresGrad() ? null
+                    : (freshUp ? uc.gradBufferForOverwrite() : uc.gradBuffer()).data();
+            ActivationKernels.swigluBackward(dGate, freshGate, dUp, freshUp, dOut.data(), gc.data(), uc.data(), n);
+        }, gc, uc);
     }
 
     private static Tensor unary(Kind kind, String name, Tensor x) {

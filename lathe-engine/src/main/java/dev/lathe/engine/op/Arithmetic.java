@@ -84,14 +84,19 @@ public final class Arithmetic {
      */
     private static void gradInto(int op, int side, Tensor target, long[] targetStrides, Tensor dOut, Tensor a,
             long[] aStrides, Tensor b, long[] bStrides, int[] shape) {
-        Tensor grad = target.gradBuffer();
         boolean broadcast = target.numel() != dOut.numel();
         boolean linear = op == ArithmeticKernels.ADD || op == ArithmeticKernels.SUB;
         if (!broadcast) {
-            // Same layout as the output (size-1 dims carry no movement): accumulate directly.
-            ArithmeticKernels.binaryBackward(op, side, grad.data(), dOut.data(), a.data(), aStrides, b.data(),
+            // Same layout as the output (size-1 dims carry no movement): write a first gradient whole,
+            // otherwise accumulate directly.
+            boolean fresh = !target.hasGrad();
+            Tensor grad = fresh ? target.gradBufferForOverwrite() : target.gradBuffer();
+            ArithmeticKernels.binaryBackward(op, side, fresh, grad.data(), dOut.data(), a.data(), aStrides, b.data(),
                     bStrides, shape);
-        } else if (linear) {
+            return;
+        }
+        Tensor grad = target.gradBuffer();
+        if (linear) {
             float sign = op == ArithmeticKernels.SUB && side == 1 ? -1f : 1f;
             ArithmeticKernels.reduceInto(grad.data(), targetStrides, dOut.data(), shape, sign);
         } else {

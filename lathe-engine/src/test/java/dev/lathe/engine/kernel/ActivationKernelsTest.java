@@ -66,6 +66,37 @@ class ActivationKernelsTest {
     }
 
     @Test
+    void swigluBackwardOverwriteWritesWhatAccumulatingIntoZerosGives() {
+        for (int n : SIZES) {
+            Tensor gate = Tensor.randn(n, n);
+            Tensor up = Tensor.randn(n + 1, n);
+            Tensor d = Tensor.randn(n + 2, n);
+            Tensor dGate = Tensor.zeros(n);
+            Tensor dUp = Tensor.zeros(n);
+            ActivationKernels.swigluBackward(dGate.data(), dUp.data(), d.data(), gate.data(), up.data(), n);
+            Tensor[] simd = {Tensor.full(Float.NaN, n), Tensor.full(Float.NaN, n)}; // old contents must not matter
+            Tensor[] scalar = {Tensor.full(Float.NaN, n), Tensor.full(Float.NaN, n)};
+            ActivationKernels.swigluBackward(simd[0].data(), true, simd[1].data(), true, d.data(), gate.data(),
+                    up.data(), n);
+            ActivationKernels.swigluBackwardScalar(scalar[0].data(), true, scalar[1].data(), true, d.data(),
+                    gate.data(), up.data(), n);
+            assertThat(simd[0].toFloatArray()).as("dGate n %d", n).isEqualTo(dGate.toFloatArray());
+            assertThat(simd[1].toFloatArray()).as("dUp n %d", n).isEqualTo(dUp.toFloatArray());
+            ArithmeticKernelsTest.assertClose(scalar[0].toFloatArray(), dGate.toFloatArray(), TWIN_RTOL, "dGate n " + n);
+            ArithmeticKernelsTest.assertClose(scalar[1].toFloatArray(), dUp.toFloatArray(), TWIN_RTOL, "dUp n " + n);
+            // One buffer may be written and the other added to in the same pass.
+            Tensor added = Tensor.full(1f, n);
+            Tensor written = Tensor.full(Float.NaN, n);
+            ActivationKernels.swigluBackward(written.data(), true, added.data(), false, d.data(), gate.data(),
+                    up.data(), n);
+            assertThat(written.toFloatArray()).isEqualTo(dGate.toFloatArray());
+            Tensor expectedUp = Tensor.full(1f, n);
+            ActivationKernels.swigluBackward(null, expectedUp.data(), d.data(), gate.data(), up.data(), n);
+            assertThat(added.toFloatArray()).isEqualTo(expectedUp.toFloatArray());
+        }
+    }
+
+    @Test
     void erfIsWithin1_5e7OfFloat64ErfOnMinus6To6BothScalarAndVector() {
         Golden.Case c = Golden.load("elementwise.json").stream().filter(k -> k.name().equals("erf")).findFirst()
                 .orElseThrow();

@@ -77,6 +77,35 @@ class ArithmeticKernelsTest {
     }
 
     @Test
+    void binaryBackwardOverwriteWritesWhatAccumulatingIntoZerosGivesOverGarbage() {
+        for (int n : SIZES) {
+            for (Layout l : layouts(n)) {
+                for (int op = ArithmeticKernels.ADD; op <= ArithmeticKernels.DIV; op++) {
+                    for (int side = 0; side < 2; side++) {
+                        Tensor a = Tensor.randn(2 * n, l.aShape());
+                        Tensor b = Tensor.randn(2 * n + 1, l.bShape());
+                        Tensor d = Tensor.randn(3, l.shape());
+                        long[] as = ArithmeticKernels.broadcastStrides(l.aShape(), l.shape());
+                        long[] bs = ArithmeticKernels.broadcastStrides(l.bShape(), l.shape());
+                        Tensor accumulated = Tensor.zeros(l.shape());
+                        ArithmeticKernels.binaryBackward(op, side, accumulated.data(), d.data(), a.data(), as, b.data(),
+                                bs, l.shape());
+                        Tensor simd = Tensor.full(Float.NaN, l.shape()); // the old contents must not matter
+                        Tensor scalar = Tensor.full(Float.NaN, l.shape());
+                        ArithmeticKernels.binaryBackward(op, side, true, simd.data(), d.data(), a.data(), as, b.data(),
+                                bs, l.shape());
+                        ArithmeticKernels.binaryBackwardScalar(op, side, true, scalar.data(), d.data(), a.data(), as,
+                                b.data(), bs, l.shape());
+                        String what = l.name() + " op " + op + " side " + side + " n " + n;
+                        assertThat(simd.toFloatArray()).as(what).isEqualTo(accumulated.toFloatArray());
+                        assertThat(scalar.toFloatArray()).as(what).isEqualTo(accumulated.toFloatArray());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void reduceIntoMatchesItsScalarTwinAndADoubleSum() {
         for (int n : SIZES) {
             for (Layout l : layouts(n)) {
