@@ -35,9 +35,19 @@ public final class OptimKernels {
      * @param bc2Sqrt      {@code sqrt(1 - beta2^step)}: second-moment bias correction
      * @param eps          added to the denominator after bias correction
      * @param negStepSize  {@code -lr / (1 - beta1^step)}: first-moment bias correction folded into the step
+     * @param gradScale    each gradient element is first multiplied by this (gradient clipping's coefficient
+     *                     folded into the update: the same bits as scaling the gradient in place first, one
+     *                     pass over memory fewer); 1 = unscaled
      */
     public record AdamWScalars(float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
-            float bc2Sqrt, float eps, float negStepSize) {}
+            float bc2Sqrt, float eps, float negStepSize, float gradScale) {
+
+        /** Scalars with an unscaled gradient. */
+        public AdamWScalars(float decay, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+                float bc2Sqrt, float eps, float negStepSize) {
+            this(decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bc2Sqrt, eps, negStepSize, 1f);
+        }
+    }
 
     /**
      * One AdamW step over {@code n} elements, in place: {@code p *= decay; m = b1*m + (1-b1)*g;
@@ -62,11 +72,16 @@ public final class OptimKernels {
         FloatVector bc2 = FloatVector.broadcast(S, k.bc2Sqrt());
         FloatVector eps = FloatVector.broadcast(S, k.eps());
         FloatVector step = FloatVector.broadcast(S, k.negStepSize());
+        boolean scaled = k.gradScale() != 1f;
+        float gradScale = k.gradScale();
         long i = start;
         long upper = start + (end - start) - (end - start) % S.length();
         for (; i < upper; i += S.length()) {
             long b = i * 4;
             FloatVector gv = FloatVector.fromMemorySegment(S, g, b, NATIVE);
+            if (scaled) {
+                gv = gv.mul(gradScale);
+            }
             FloatVector mv = FloatVector.fromMemorySegment(S, m, b, NATIVE);
             FloatVector vv = FloatVector.fromMemorySegment(S, v, b, NATIVE);
             FloatVector pv = FloatVector.fromMemorySegment(S, p, b, NATIVE).mul(decay);
@@ -88,8 +103,9 @@ public final class OptimKernels {
 
     private static void adamwScalarRange(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v,
             long start, long end, AdamWScalars k) {
+        boolean scaled = k.gradScale() != 1f;
         for (long i = start; i < end; i++) {
-            float gi = g.getAtIndex(F32, i);
+            float gi = scaled ? k.gradScale() * g.getAtIndex(F32, i) : g.getAtIndex(F32, i);
             float pi = p.getAtIndex(F32, i) * k.decay();
             float mi = Math.fma(gi, k.oneMinusBeta1(), m.getAtIndex(F32, i) * k.beta1());
             float vi = v.getAtIndex(F32, i) * k.beta2() + k.oneMinusBeta2() * gi * gi;
@@ -110,9 +126,17 @@ public final class OptimKernels {
      * @param oneMinusDampening  {@code 1 - dampening}, the weight of the new gradient in the buffer
      * @param firstStep          the buffer does not exist yet: it starts as a copy of the gradient
      * @param nesterov           use Nesterov momentum ({@code d = d + momentum * buf})
+     * @param gradScale          each gradient element is first multiplied by this (see {@link AdamWScalars})
      */
     public record SgdScalars(float negLr, float weightDecay, float momentum, float oneMinusDampening,
-            boolean firstStep, boolean nesterov) {}
+            boolean firstStep, boolean nesterov, float gradScale) {
+
+        /** Scalars with an unscaled gradient. */
+        public SgdScalars(float negLr, float weightDecay, float momentum, float oneMinusDampening,
+                boolean firstStep, boolean nesterov) {
+            this(negLr, weightDecay, momentum, oneMinusDampening, firstStep, nesterov, 1f);
+        }
+    }
 
     /**
      * One SGD step over {@code n} elements, in place: {@code d = g + wd*p}; with momentum
@@ -135,12 +159,17 @@ public final class OptimKernels {
         FloatVector mom = FloatVector.broadcast(S, k.momentum());
         FloatVector omd = FloatVector.broadcast(S, k.oneMinusDampening());
         FloatVector negLr = FloatVector.broadcast(S, k.negLr());
+        boolean scaled = k.gradScale() != 1f;
+        float gradScale = k.gradScale();
         long i = start;
         long upper = start + (end - start) - (end - start) % S.length();
         for (; i < upper; i += S.length()) {
             long b = i * 4;
             FloatVector pv = FloatVector.fromMemorySegment(S, p, b, NATIVE);
             FloatVector d = FloatVector.fromMemorySegment(S, g, b, NATIVE);
+            if (scaled) {
+                d = d.mul(gradScale);
+            }
             if (decay) {
                 d = pv.fma(wd, d);
             }
@@ -163,9 +192,10 @@ public final class OptimKernels {
             SgdScalars k) {
         boolean decay = k.weightDecay() != 0;
         boolean hasMomentum = k.momentum() != 0;
+        boolean scaled = k.gradScale() != 1f;
         for (long i = start; i < end; i++) {
             float pi = p.getAtIndex(F32, i);
-            float d = g.getAtIndex(F32, i);
+            float d = scaled ? k.gradScale() * g.getAtIndex(F32, i) : g.getAtIndex(F32, i);
             if (decay) {
                 d = Math.fma(pi, k.weightDecay(), d);
             }

@@ -84,7 +84,7 @@ public final class AdamW extends Optimizer {
     }
 
     @Override
-    void update(Tensor param, Tensor grad, ParamState s, boolean firstUpdate) {
+    void update(Tensor param, Tensor grad, float gradScale, ParamState s, boolean firstUpdate) {
         double lr = lr();
         double t = s.steps;
         // As torch: Python doubles, rounded to F32 when they meet the tensors.
@@ -94,7 +94,7 @@ public final class AdamW extends Optimizer {
                 (float) (1 - lr * config.weightDecay()),
                 (float) config.beta1(), (float) (1 - config.beta1()),
                 (float) config.beta2(), (float) (1 - config.beta2()),
-                (float) Math.sqrt(bc2), (float) config.eps(), (float) -(lr / bc1));
+                (float) Math.sqrt(bc2), (float) config.eps(), (float) -(lr / bc1), gradScale);
         OptimKernels.adamwUpdate(param.data(), grad.data(), s.buffers[0].data(), s.buffers[1].data(),
                 param.numel(), k);
     }

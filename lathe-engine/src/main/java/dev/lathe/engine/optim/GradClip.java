@@ -39,20 +39,9 @@ public final class GradClip {
      * infinite norm throws {@link IllegalStateException} instead, changing nothing.
      */
     public static double clipGradNorm(Iterable<Tensor> parameters, double maxNorm, boolean errorIfNonfinite) {
-        if (!(maxNorm >= 0)) {
-            throw new IllegalArgumentException("maxNorm must be >= 0, got " + maxNorm);
-        }
         List<Tensor> params = withGrads(parameters);
-        float norm = norm(params);
-        if (!Float.isFinite(norm)) {
-            if (errorIfNonfinite) {
-                throw new IllegalStateException("the total L2 norm of the gradients is " + norm
-                        + ", so they cannot be clipped: some gradient holds NaN or infinity");
-            }
-            return norm;
-        }
-        // As torch: float32 arithmetic on the norm tensor.
-        float coef = (float) maxNorm / (norm + 1e-6f);
+        Clip clip = measure(params, maxNorm, errorIfNonfinite);
+        float coef = clip.scale();
         if (coef < 1f) {
             for (Tensor p : params) {
                 Tensor g = p.grad();
@@ -63,7 +52,42 @@ public final class GradClip {
                 scaleInPlace(g.data(), coef, g.numel());
             }
         }
-        return norm;
+        return clip.norm();
+    }
+
+    /**
+     * The total norm and the factor clipping would scale the gradients by.
+     *
+     * @param norm  the L2 norm of all gradients together before clipping (F32-rounded; may be non-finite)
+     * @param scale {@code min(1, maxNorm / (norm + 1e-6))}, or 1 when the norm is not finite
+     */
+    public record Clip(double norm, float scale) {}
+
+    /**
+     * Measures clipping without applying it: the norm, and the scale to pass to
+     * {@link Optimizer#step(float)}, which gives the same update as {@link #clipGradNorm(Optimizer, double,
+     * boolean)} followed by {@link Optimizer#step()} without rewriting every gradient. The gradients are
+     * left unchanged; with {@code errorIfNonfinite}, a NaN or infinite norm throws {@link IllegalStateException}.
+     */
+    public static Clip measure(Optimizer optimizer, double maxNorm, boolean errorIfNonfinite) {
+        return measure(withGrads(optimizer.parameters().values()), maxNorm, errorIfNonfinite);
+    }
+
+    private static Clip measure(List<Tensor> params, double maxNorm, boolean errorIfNonfinite) {
+        if (!(maxNorm >= 0)) {
+            throw new IllegalArgumentException("maxNorm must be >= 0, got " + maxNorm);
+        }
+        float norm = norm(params);
+        if (!Float.isFinite(norm)) {
+            if (errorIfNonfinite) {
+                throw new IllegalStateException("the total L2 norm of the gradients is " + norm
+                        + ", so they cannot be clipped: some gradient holds NaN or infinity");
+            }
+            return new Clip(norm, 1f);
+        }
+        // As torch: float32 arithmetic on the norm tensor.
+        float coef = (float) maxNorm / (norm + 1e-6f);
+        return new Clip(norm, Math.min(1f, coef));
     }
 
     /** x *= coef over n elements, in blocks on the kernel threads (elementwise: the same bits as one pass). */

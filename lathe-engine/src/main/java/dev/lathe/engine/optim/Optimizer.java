@@ -73,6 +73,19 @@ public abstract sealed class Optimizer permits AdamW, Sgd {
 
     /** Updates every parameter that has a gradient, then counts the step. Records no graph. */
     public final void step() {
+        step(1f);
+    }
+
+    /**
+     * As {@link #step()}, with every gradient element first multiplied by {@code gradScale}: the same
+     * update, to the bit, as scaling the gradients in place and then stepping, but without writing
+     * them (gradient clipping passes {@link GradClip.Clip#scale()} here instead of rewriting every
+     * gradient). The stored gradients are left unscaled.
+     */
+    public final void step(float gradScale) {
+        if (!(gradScale >= 0) || !Float.isFinite(gradScale)) {
+            throw new IllegalArgumentException("gradScale must be a finite number >= 0, got " + gradScale);
+        }
         Autograd.noGrad(() -> {
             for (Param p : params) {
                 Tensor grad = p.tensor().grad();
@@ -86,7 +99,7 @@ public abstract sealed class Optimizer permits AdamW, Sgd {
                     s.buffers = newBuffers(p.tensor().shape());
                 }
                 s.steps++;
-                update(p.tensor(), g, s, first);
+                update(p.tensor(), g, gradScale, s, first);
             }
         });
         stepCount++;
@@ -95,8 +108,11 @@ public abstract sealed class Optimizer permits AdamW, Sgd {
     /** The buffers a parameter's state holds, created at its first update (possibly none). */
     abstract Tensor[] newBuffers(int[] shape);
 
-    /** Updates one parameter in place; {@code s.steps} already counts this update. */
-    abstract void update(Tensor param, Tensor grad, ParamState s, boolean firstUpdate);
+    /**
+     * Updates one parameter in place with {@code gradScale * grad}; {@code s.steps} already counts this
+     * update.
+     */
+    abstract void update(Tensor param, Tensor grad, float gradScale, ParamState s, boolean firstUpdate);
 
     /** The optimizer's name in saved state, e.g. {@code "AdamW"}. */
     abstract String kind();

@@ -79,10 +79,10 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    void update(Tensor param, Tensor grad, ParamState s, boolean firstUpdate) {
+    void update(Tensor param, Tensor grad, float gradScale, ParamState s, boolean firstUpdate) {
         boolean hasMomentum = config.momentum() != 0;
         var k = new OptimKernels.SgdScalars((float) -lr(), (float) config.weightDecay(), (float) config.momentum(),
-                (float) (1 - config.dampening()), firstUpdate, config.nesterov());
+                (float) (1 - config.dampening()), firstUpdate, config.nesterov(), gradScale);
         OptimKernels.sgdUpdate(param.data(), grad.data(), hasMomentum ? s.buffers[0].data() : null,
                 param.numel(), k);
     }

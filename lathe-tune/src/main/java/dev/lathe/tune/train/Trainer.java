@@ -199,11 +199,13 @@ public final class Trainer {
                     Autograd.backward(Arithmetic.scale(loss, inv));
                 }
                 out[0] = lossSum;
-                out[1] = config.maxGradNorm() > 0 ? GradClip.clipGradNorm(optimizer, config.maxGradNorm(), true)
-                        : GradClip.totalNorm(optimizer.parameters().values());
+                // Clipping's scale is folded into the optimizer's pass rather than rewriting every gradient.
+                GradClip.Clip clip = config.maxGradNorm() > 0 ? GradClip.measure(optimizer, config.maxGradNorm(), true)
+                        : new GradClip.Clip(GradClip.totalNorm(optimizer.parameters().values()), 1f);
+                out[1] = clip.norm();
                 schedule.apply(optimizer, config.optimizer().lr());
                 out[2] = optimizer.lr();
-                optimizer.step();
+                optimizer.step(clip.scale());
                 optimizer.zeroGrad();
             });
         }
