@@ -2,6 +2,7 @@ package dev.lathe.engine.kernel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The kernels' worker pool, sized once to the cores, or to {@code -Dlathe.threads=N} /
@@ -11,6 +12,8 @@ import java.util.concurrent.RecursiveAction;
 public final class Parallel {
     private static final int THREADS = configuredThreads();
     private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
+    /** Chunks per thread in {@link #forRange(int, int, RangeBody)}. */
+    static final int OVERSPLIT = 4;
 
     private Parallel() {}
 
@@ -41,12 +44,46 @@ public final class Parallel {
         }
     }
 
-    /** Runs {@code body} over {@code [0, n)} split across the pool; each chunk has at least {@code grain} items. */
+    /**
+     * Runs {@code body} over {@code [0, n)} split across the pool; each chunk has at least {@code grain}
+     * items. There are up to {@link #OVERSPLIT} chunks per thread, claimed in turn by whichever thread is
+     * free: a core slowed by a neighbour on the host, or a worker slow to wake, then takes fewer chunks
+     * instead of holding up the others. The chunk bounds depend only on {@code n}, {@code grain} and the
+     * pool size, never on timing, so a body's results do not change from run to run.
+     */
     public static void forRange(int n, int grain, RangeBody body) {
-        forRange(n, grain, THREADS, body);
+        if (n <= 0) {
+            return;
+        }
+        int chunks = Math.min(THREADS * OVERSPLIT, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1 || POOL == null) {
+            body.run(0, n);
+            return;
+        }
+        if (inPool()) { // nested parallelism: one chunk per thread, forked within the pool
+            forRange(n, grain, THREADS, body);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        RecursiveAction[] claimers = new RecursiveAction[Math.min(THREADS, chunks)];
+        for (int t = 0; t < claimers.length; t++) {
+            claimers[t] = new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                        body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                    }
+                }
+            };
+        }
+        callerRuns(claimers);
     }
 
-    /** As {@link #forRange(int, int, RangeBody)} but with at most {@code maxThreads} chunks (1 = on this thread). */
+    /**
+     * As {@link #forRange(int, int, RangeBody)} but in at most {@code maxThreads} contiguous chunks, one
+     * per thread (1 = on this thread): for bodies with a cost per chunk, such as a GEMM part packing the
+     * operand it shares with the others.
+     */
     public static void forRange(int n, int grain, int maxThreads, RangeBody body) {
         if (n <= 0) {
             return;
@@ -70,12 +107,40 @@ public final class Parallel {
         if (inPool()) {
             RecursiveAction.invokeAll(tasks); // nested parallelism: fork within the pool
         } else {
-            POOL.invoke(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    invokeAll(tasks);
+            callerRuns(tasks);
+        }
+    }
+
+    /**
+     * Runs {@code tasks[0]} on the calling thread and the rest on the pool: the caller works instead of
+     * waiting, and each region wakes one worker fewer (a wake-up costs tens of microseconds on a virtual
+     * machine, and a training step has thousands of regions). Waits for every task before returning, even
+     * when one fails, then rethrows the first failure.
+     */
+    private static void callerRuns(RecursiveAction[] tasks) {
+        for (int c = 1; c < tasks.length; c++) {
+            POOL.execute(tasks[c]);
+        }
+        Throwable failure = null;
+        try {
+            tasks[0].invoke();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (int c = 1; c < tasks.length; c++) {
+            try {
+                tasks[c].join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
                 }
-            });
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
     }
 
