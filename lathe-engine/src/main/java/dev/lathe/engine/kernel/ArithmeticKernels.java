@@ -168,7 +168,8 @@ public final class ArithmeticKernels {
                 case 2 * DIV -> vd.div(vb);
                 default -> vd.mul(va).div(vb.mul(vb)).neg();
             };
-            (overwrite ? g : FloatVector.fromMemorySegment(S, acc, ob, NATIVE).add(g)).intoMemorySegment(acc, ob, NATIVE);
+            FloatVector out = overwrite ? g : FloatVector.fromMemorySegment(S, acc, ob, NATIVE).add(g);
+            out.intoMemorySegment(acc, ob, NATIVE);
         }
         gradRunScalar(kind, overwrite, acc, d, o + i, a, ai + i * aStep, aStep, b, bi + i * bStep, bStep, len - i);
     }

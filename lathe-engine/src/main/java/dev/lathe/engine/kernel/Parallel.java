@@ -114,7 +114,7 @@ public final class Parallel {
     /**
      * Runs {@code tasks[0]} on the calling thread and the rest on the pool: the caller works instead of
      * waiting, and each region wakes one worker fewer (a wake-up costs tens of microseconds on a virtual
-     * machine, and a training step has thousands of regions). Waits for every task before returning, even
+     * machine, and a training step runs about 800 regions). Waits for every task before returning, even
      * when one fails, then rethrows the first failure.
      */
     private static void callerRuns(RecursiveAction[] tasks) {

@@ -82,7 +82,8 @@ class ActivationKernelsTest {
                     gate.data(), up.data(), n);
             assertThat(simd[0].toFloatArray()).as("dGate n %d", n).isEqualTo(dGate.toFloatArray());
             assertThat(simd[1].toFloatArray()).as("dUp n %d", n).isEqualTo(dUp.toFloatArray());
-            ArithmeticKernelsTest.assertClose(scalar[0].toFloatArray(), dGate.toFloatArray(), TWIN_RTOL, "dGate n " + n);
+            ArithmeticKernelsTest.assertClose(scalar[0].toFloatArray(), dGate.toFloatArray(), TWIN_RTOL,
+                    "dGate n " + n);
             ArithmeticKernelsTest.assertClose(scalar[1].toFloatArray(), dUp.toFloatArray(), TWIN_RTOL, "dUp n " + n);
             // One buffer may be written and the other added to in the same pass.
             Tensor added = Tensor.full(1f, n);
